@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AnnotationsConfig(AppConfig):
+    """The domain: articles, revisions, extraction jobs, claims and quotes."""
+
+    name = "annotations"
+    default_auto_field = "django.db.models.BigAutoField"

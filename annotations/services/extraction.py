@@ -1,0 +1,242 @@
+"""The life of an extraction job: publish, start, attach a fetched page, complete, fail, sweep.
+
+A job row is the durable record; a broker message only carries its id. Every transition
+takes a row lock on the job, so two deliveries of the same message (a redelivery after a
+killed worker, a sweep that re-published) cannot both write. Item writes are idempotent by
+the ``machine_item_unique_per_span`` constraint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from annotations.errors import PermanentExtractionError
+from annotations.models import Article, ArticleRevision, ExtractionJob, Item
+from workers.extraction import Extraction, clean_text
+from workers.extraction.html import PageDocument
+
+logger = logging.getLogger(__name__)
+
+EXTRACT_TASK = "workers.tasks.extract_article"
+_ERROR_MAX = 2000
+
+
+def extraction_job_enqueue(*, job_id: int) -> bool:
+    """Publish the job to the broker. Returns whether it was published.
+
+    Never raises: when the broker is down the job stays ``queued`` in the database, the outage
+    is logged and written on the job (visible in the API and the admin), and the periodic sweep
+    publishes it again. The job is never run inline instead.
+    """
+    from factcheck.celery import app
+
+    try:
+        app.send_task(EXTRACT_TASK, args=[job_id], queue=settings.EXTRACTION_QUEUE)
+    except (BrokerError, OSError) as exc:
+        logger.error("Broker unavailable; extraction job %s stays queued for the sweep: %s", job_id, exc)
+        ExtractionJob.objects.filter(pk=job_id, status=ExtractionJob.Status.QUEUED).update(
+            last_error=f"Broker unavailable when publishing: {exc}"[:_ERROR_MAX], updated_at=timezone.now()
+        )
+        return False
+    ExtractionJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+    return True
+
+
+def extraction_job_start(*, job_id: int) -> ExtractionJob | None:
+    """Mark the job running for this delivery and count the attempt.
+
+    Returns ``None`` when there is nothing to do: the job is gone, already done or failed, or
+    has used up ``EXTRACTION_MAX_ATTEMPTS`` (then it is marked failed, which is how an article
+    that kills or hangs the worker ends instead of being redelivered forever).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        job = ExtractionJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in (ExtractionJob.Status.DONE, ExtractionJob.Status.FAILED):
+            return None
+        if job.attempts >= settings.EXTRACTION_MAX_ATTEMPTS:
+            last = job.last_error or "the worker was lost or hit the hard time limit"
+            _mark_failed(job, f"Gave up after {job.attempts} attempts. Last error: {last}", now)
+            return None
+        job.attempts += 1
+        job.status = ExtractionJob.Status.RUNNING
+        job.started_at = now
+        job.updated_at = now
+        job.save(update_fields=["attempts", "status", "started_at", "updated_at"])
+    return job
+
+
+def extraction_job_attach_page(*, job_id: int, page: PageDocument) -> ArticleRevision:
+    """Store a fetched page as the article's first revision and point the job at it.
+
+    Call after ``extraction_job_start``. Idempotent: a job that already has its revision (an
+    earlier attempt got this far) keeps it. Article metadata left blank at ingestion is filled
+    from the page.
+    """
+    from annotations.services.articles import content_hash
+
+    body = clean_text(page.text)
+    if not body.strip():
+        raise PermanentExtractionError("The fetched page has no article text.")
+    with transaction.atomic():
+        job = ExtractionJob.objects.select_for_update().select_related("revision").get(pk=job_id)
+        if job.revision_id is not None:
+            return job.revision
+        article = Article.objects.select_for_update().get(pk=job.article_id)
+        number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        revision = ArticleRevision.objects.create(
+            article=article, number=number, body=body, content_hash=content_hash(body)
+        )
+        job.revision = revision
+        job.updated_at = timezone.now()
+        job.save(update_fields=["revision", "updated_at"])
+        article.current_revision = revision
+        article.title = article.title or page.title[:500]
+        article.byline = article.byline or page.byline[:300]
+        article.publisher = article.publisher or page.publisher[:200]
+        article.language = article.language or page.language[:16]
+        article.published_date = article.published_date or page.published_date
+        article.save()
+    return revision
+
+
+def extraction_job_complete(*, job_id: int, extraction: Extraction) -> int:
+    """Write the extracted items and mark the job done, in one transaction.
+
+    Returns how many items the extraction holds. A job that is no longer running (another
+    delivery finished it) is left alone and 0 is returned. Raises ``ValueError`` when an item
+    does not match the revision text, which is a bug in the engine, never stored.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        job = ExtractionJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != ExtractionJob.Status.RUNNING:
+            return 0
+        revision = ArticleRevision.objects.get(pk=job.revision_id)
+        items = [_claim_item(revision, claim, extraction.version) for claim in extraction.claims]
+        items += [_quote_item(revision, quote, extraction.version) for quote in extraction.quotes]
+        Item.objects.bulk_create(items, ignore_conflicts=True, batch_size=500)
+        job.status = ExtractionJob.Status.DONE
+        job.extractor_version = extraction.version
+        job.last_error = ""
+        job.finished_at = now
+        job.updated_at = now
+        job.save(update_fields=["status", "extractor_version", "last_error", "finished_at", "updated_at"])
+    return len(items)
+
+
+def extraction_job_record_error(*, job_id: int, error: str) -> None:
+    """Note a transient error on a job that will be retried; it stays running."""
+    ExtractionJob.objects.filter(pk=job_id).update(last_error=error[:_ERROR_MAX], updated_at=timezone.now())
+
+
+def extraction_job_fail(*, job_id: int, error: str) -> None:
+    """Mark the job failed for good with its error, unless another delivery finished it."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = ExtractionJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status == ExtractionJob.Status.DONE:
+            return
+        _mark_failed(job, error, now)
+
+
+def extraction_jobs_sweep(*, now: dt.datetime | None = None) -> list[int]:
+    """Publish again every job that a lost message or a killed worker left behind.
+
+    A job counts as left behind when it is still ``queued`` ``EXTRACTION_QUEUED_DEADLINE_SECONDS``
+    after it was last published (or created, if publishing failed), or still ``running``
+    ``EXTRACTION_RUNNING_DEADLINE_SECONDS`` after its last update (longer than the hard time
+    limit). A duplicate message is harmless: ``extraction_job_start`` and the unique span
+    constraint make the second delivery a no-op. Returns the ids published.
+    """
+    now = now or timezone.now()
+    queued_before = now - dt.timedelta(seconds=settings.EXTRACTION_QUEUED_DEADLINE_SECONDS)
+    running_before = now - dt.timedelta(seconds=settings.EXTRACTION_RUNNING_DEADLINE_SECONDS)
+    stale = ExtractionJob.objects.filter(
+        Q(status=ExtractionJob.Status.QUEUED, enqueued_at__lt=queued_before)
+        | Q(status=ExtractionJob.Status.QUEUED, enqueued_at__isnull=True, created_at__lt=queued_before)
+        | Q(status=ExtractionJob.Status.RUNNING, updated_at__lt=running_before)
+    ).values_list("pk", flat=True)
+    published = [job_id for job_id in stale if extraction_job_enqueue(job_id=job_id)]
+    if published:
+        logger.warning("Sweep re-published %d extraction job(s): %s", len(published), published[:20])
+    return published
+
+
+def extraction_job_retry(*, job_id: int) -> bool:
+    """Queue a failed (or stuck) job again from scratch, e.g. from the admin. Returns whether it was."""
+    with transaction.atomic():
+        updated = ExtractionJob.objects.filter(pk=job_id).exclude(status=ExtractionJob.Status.DONE).update(
+            status=ExtractionJob.Status.QUEUED, attempts=0, updated_at=timezone.now()
+        )
+        if updated:
+            transaction.on_commit(lambda: extraction_job_enqueue(job_id=job_id))
+    return bool(updated)
+
+
+def _mark_failed(job: ExtractionJob, error: str, now: dt.datetime) -> None:
+    job.status = ExtractionJob.Status.FAILED
+    job.last_error = error[:_ERROR_MAX]
+    job.finished_at = now
+    job.updated_at = now
+    job.save(update_fields=["status", "last_error", "finished_at", "updated_at"])
+
+
+def _context(body: str, start: int, end: int) -> tuple[str, str]:
+    width = Item.CONTEXT_CHARS
+    return body[max(0, start - width) : start], body[end : end + width]
+
+
+def _checked_span(body: str, start: int, end: int, text: str) -> None:
+    if not (0 <= start < end <= len(body)) or body[start:end] != text:
+        raise ValueError(
+            f"Extractor returned a span [{start}:{end}] that does not match the revision text; "
+            "the engine must keep text[start:end] == item.text."
+        )
+
+
+def _claim_item(revision: ArticleRevision, claim, version: str) -> Item:
+    _checked_span(revision.body, claim.start, claim.end, claim.text)
+    prefix, suffix = _context(revision.body, claim.start, claim.end)
+    return Item(
+        kind=Item.Kind.CLAIM,
+        revision=revision,
+        start=claim.start,
+        end=claim.end,
+        text=claim.text,
+        prefix=prefix,
+        suffix=suffix,
+        score=min(1.0, max(0.0, float(claim.score))),
+        extractor_version=version,
+        facets=dict(claim.facets),
+    )
+
+
+def _quote_item(revision: ArticleRevision, quote, version: str) -> Item:
+    _checked_span(revision.body, quote.start, quote.end, quote.text)
+    prefix, suffix = _context(revision.body, quote.start, quote.end)
+    has_speaker_span = (
+        quote.speaker_start is not None and quote.speaker_end is not None and quote.speaker_start < quote.speaker_end
+    )
+    return Item(
+        kind=Item.Kind.QUOTE,
+        revision=revision,
+        start=quote.start,
+        end=quote.end,
+        text=quote.text,
+        prefix=prefix,
+        suffix=suffix,
+        score=min(1.0, max(0.0, float(quote.score))),
+        extractor_version=version,
+        speaker=(quote.speaker or "")[:300],
+        speaker_start=quote.speaker_start if has_speaker_span else None,
+        speaker_end=quote.speaker_end if has_speaker_span else None,
+        cue=(quote.cue or "")[:100],
+    )
