@@ -1,0 +1,91 @@
+"""``manage.py extract``: run the extraction engine on files or on JSON lines, without the database.
+
+- ``extract --jsonl`` reads ``{"id", "text"}`` or ``{"id", "html"}`` per line on stdin and
+  writes ``{"id", "claims": [...], "quotes": [...]}`` per line on stdout, offsets into the given
+  text (for ``html``, into the page's main text, which is returned as ``"text"``).
+- ``extract FILE...`` prints a readable table of each file's claims and quotes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from workers.extraction import clean_text, extract
+from workers.extraction.html import document_from_html
+from workers.extraction.jsonl import extraction_to_json
+
+
+class Command(BaseCommand):
+    help = "Extract claims and quotes from text: JSON lines on stdin/stdout, or a table per file."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("files", nargs="*", help="Text or HTML files to extract from (a table each).")
+        parser.add_argument("--jsonl", action="store_true", help="Read JSON lines on stdin, write JSON lines.")
+        parser.add_argument("--threshold", type=float, default=None, help="Lowest check-worthiness of a claim.")
+        parser.add_argument(
+            "--clean", action="store_true", help="Remove page junk from files first, as ingestion does."
+        )
+
+    def handle(self, *args, files: list[str], jsonl: bool, threshold: float | None, clean: bool, **options) -> None:
+        engine_options = {} if threshold is None else {"claim_threshold": threshold}
+        if jsonl:
+            self._jsonl(engine_options)
+        elif files:
+            for name in files:
+                self._table(Path(name), engine_options, clean)
+        else:
+            raise CommandError("Give files to extract from, or --jsonl to read JSON lines on stdin.")
+
+    def _jsonl(self, engine_options: dict) -> None:
+        out = sys.stdout
+        for number, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                request = json.loads(line)
+            except ValueError as exc:
+                raise CommandError(f"Line {number} is not JSON: {exc}") from exc
+            if not isinstance(request, dict) or not ("text" in request or "html" in request):
+                raise CommandError(f'Line {number} needs "text" or "html".')
+            record: dict = {"id": request.get("id")}
+            if "html" in request:
+                text = document_from_html(request["html"]).text
+                record["text"] = text
+            else:
+                text = request["text"]
+            record.update(extraction_to_json(extract(text, **engine_options)))
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+
+    def _table(self, path: Path, engine_options: dict, clean: bool) -> None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from exc
+        if path.suffix.lower() in (".html", ".htm"):
+            text = clean_text(document_from_html(raw).text)
+        else:
+            text = raw.decode("utf-8", "replace")
+            text = clean_text(text) if clean else text
+        result = extract(text, **engine_options)
+        write = self.stdout.write
+        write(self.style.MIGRATE_HEADING(f"{path}  ({len(result.claims)} claims, {len(result.quotes)} quotes)"))
+        write("  score  span          claim")
+        for claim in result.claims:
+            write(f"  {claim.score:5.2f}  {claim.start:>5}-{claim.end:<6}  {_one_line(claim.text)}")
+        write("  speaker                    cue           span          quote")
+        for quote in result.quotes:
+            write(
+                f"  {quote.speaker[:26]:<26} {quote.cue[:12]:<12}  {quote.start:>5}-{quote.end:<6}  "
+                f"{_one_line(quote.text)}"
+            )
+        write(f"  extractor {result.version}")
+
+
+def _one_line(text: str, width: int = 100) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
