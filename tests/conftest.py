@@ -1,0 +1,73 @@
+"""Fixtures shared by the whole suite.
+
+Roles exist because a migration creates them; these fixtures give each test an account of
+the role it exercises and an API client logged in with that account's token.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+
+def _client_for(user) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", role="editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", role="reviewer")
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="viewer", role="viewer")
+
+
+@pytest.fixture
+def editor_client(editor) -> APIClient:
+    return _client_for(editor)
+
+
+@pytest.fixture
+def reviewer_client(reviewer) -> APIClient:
+    return _client_for(reviewer)
+
+
+@pytest.fixture
+def viewer_client(viewer) -> APIClient:
+    return _client_for(viewer)
+
+
+@pytest.fixture
+def anonymous_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def published_jobs(monkeypatch) -> list[int]:
+    """Stand in for the broker: record the job ids that would have been published.
+
+    The broker is outside the project; unit tests check *that* a job is published after
+    commit, the integration tests check that a real worker consumes it.
+    """
+    published: list[int] = []
+
+    def send_task(name, args=None, **kwargs):
+        published.append(args[0])
+
+    from factcheck.celery import app
+
+    monkeypatch.setattr(app, "send_task", send_task)
+    return published
