@@ -86,9 +86,9 @@ def extraction_job_attach_page(*, job_id: int, page: PageDocument) -> ArticleRev
     if not body.strip():
         raise PermanentExtractionError("The fetched page has no article text.")
     with transaction.atomic():
-        job = ExtractionJob.objects.select_for_update().select_related("revision").get(pk=job_id)
+        job = ExtractionJob.objects.select_for_update().get(pk=job_id)
         if job.revision_id is not None:
-            return job.revision
+            return ArticleRevision.objects.get(pk=job.revision_id)
         article = Article.objects.select_for_update().get(pk=job.article_id)
         number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         revision = ArticleRevision.objects.create(
