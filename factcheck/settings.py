@@ -173,6 +173,11 @@ EXTRACTION_SWEEP_INTERVAL_SECONDS = env.int("EXTRACTION_SWEEP_INTERVAL_SECONDS",
 # Sentences scoring at least this are stored as claims (None: the engine's tuned default).
 CLAIM_SCORE_THRESHOLD = env.float("CLAIM_SCORE_THRESHOLD", default=None)
 
+# --- Review ---------------------------------------------------------------------------------
+# Agreeing reviews (correct or disputed) that set an item's status without an editor's
+# resolution; any correct-vs-disputed split makes it disputed (see annotations/policy.py).
+REVIEW_QUORUM = env.int("REVIEW_QUORUM", default=2)
+
 # --- Celery ---------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -182,6 +187,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
+        # Exchange bindings; by default kombu writes them to ./control of whatever directory
+        # the process started in.
+        "control_folder": str(VAR_DIR / "broker-control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
