@@ -28,3 +28,43 @@ class PermanentExtractionError(Exception):
 
 class TransientExtractionError(Exception):
     """Extraction may succeed later (a network hiccup, a 503 from the source site ...)."""
+
+
+class PreconditionRequired(ServiceError):
+    """A write that changes an item came without ``If-Match``."""
+
+    status_code = 428
+    code = "precondition_required"
+
+
+class StaleVersion(ServiceError):
+    """``If-Match`` named an older version: someone changed the item first. Carries the item."""
+
+    status_code = 412
+    code = "precondition_failed"
+
+    def __init__(self, message: str, *, current):
+        super().__init__(message)
+        self.current = current
+
+
+class Locked(ServiceError):
+    """The article is published: its items are locked until an editor reopens it."""
+
+    status_code = 409
+    code = "locked"
+
+
+class Conflict(ServiceError):
+    status_code = 409
+    code = "conflict"
+
+
+class Forbidden(ServiceError):
+    status_code = 403
+    code = "permission_denied"
+
+
+class NotFound(ServiceError):
+    status_code = 404
+    code = "not_found"

@@ -35,6 +35,13 @@ class Article(models.Model):
         "ExtractionJob", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles")
+    # Blind review: a reviewer sees others' reviews of an item only after submitting their own.
+    blind_review = models.BooleanField(default=False)
+    # Published: its items are locked (writes answer 409) until an editor reopens it.
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -43,6 +50,10 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"Article {self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class ArticleRevision(models.Model):
@@ -153,6 +164,26 @@ class Item(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Optimistic locking: every change bumps the version; writes must send it back (If-Match).
+    version = models.PositiveIntegerField(default=1)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_items"
+    )
+    # An editor's resolution decides the status whatever the reviews say.
+    resolution_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    resolution_note = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # "Not a claim": hidden from the queue, kept with its reason.
+    dismissed = models.BooleanField(default=False)
+    dismissal_reason = models.TextField(blank=True)
+    # Set when the article's text changed under the item: it moved fuzzily or was not found.
+    needs_rereview = models.BooleanField(default=False)
+    # Not found in the article's current text: still anchored to the revision it came from.
+    orphaned = models.BooleanField(default=False)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -161,6 +192,13 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["revision", "kind", "start"], name="item_revision_kind_start_idx"),
             models.Index(fields=["kind", "status", "-score"], name="item_kind_status_score_idx"),
+            # The review queue: unverified, not dismissed, by score then age.
+            models.Index(
+                fields=["-score", "created_at"],
+                condition=Q(status="unverified", dismissed=False),
+                name="item_queue_idx",
+            ),
+            models.Index(fields=["assigned_to", "status"], name="item_assignee_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="item_start_before_end"),
@@ -175,6 +213,10 @@ class Item(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1), name="item_score_in_unit_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_status="") | Q(resolution_status__in=["unverified", "correct", "disputed"]),
+                name="item_resolution_status_valid",
             ),
             # Running the same extraction twice never duplicates a machine item.
             models.UniqueConstraint(
@@ -214,3 +256,95 @@ class Quote(Item):
 
     class Meta:
         proxy = True
+
+
+class Review(models.Model):
+    """A reviewer's verdict on an item, with rationale and evidence.
+
+    One current review per reviewer per item; submitting again supersedes the earlier review,
+    which is kept (``is_current=False``) as history.
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    verdict = models.CharField(max_length=12, choices=Item.Status.choices)
+    rationale = models.TextField(blank=True)
+    # [{"url", "title", "excerpt"}, ...]
+    evidence = models.JSONField(default=list, blank=True)
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "reviewer"], condition=Q(is_current=True), name="one_current_review_per_reviewer"
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=["unverified", "correct", "disputed"]), name="review_verdict_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewer", "created_at"], name="review_reviewer_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} on {self.item_id}: {self.verdict}"
+
+
+class Comment(models.Model):
+    """A message in an item's discussion thread. Edits are recorded in the history."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.item_id}"
+
+
+class HistoryEvent(models.Model):
+    """One change, append-only: who did what to which item or article, when, before and after.
+
+    Nothing in the service edits or deletes these rows; the API only reads them.
+    """
+
+    class Action(models.TextChoices):
+        ITEM_ADD = "item_add", "Item added"
+        REVIEW = "review", "Review submitted"
+        STATUS = "status", "Status changed"
+        RESOLVE = "resolve", "Resolved by an editor"
+        ASSIGN = "assign", "Assigned"
+        DISMISS = "dismiss", "Marked not a claim"
+        SPAN = "span", "Span changed"
+        REANCHOR = "reanchor", "Re-anchored to a new revision"
+        COMMENT = "comment", "Comment added"
+        COMMENT_EDIT = "comment_edit", "Comment edited"
+        PUBLISH = "publish", "Article published"
+        REOPEN = "reopen", "Article reopened"
+        REVISE = "revise", "Article text revised"
+        SETTINGS = "settings", "Article settings changed"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="history")
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.PROTECT, related_name="history")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["item", "created_at"], name="history_item_created_idx"),
+            models.Index(fields=["article", "created_at"], name="history_article_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"

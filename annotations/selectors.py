@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from annotations.models import Article, Item
+from annotations.models import Article, HistoryEvent, Item, Review
+from annotations.roles import EDITOR, user_has_role
 
 _COUNT_KEYS = [(kind, status) for kind in Item.Kind.values for status in Item.Status.values]
 
@@ -51,5 +52,69 @@ def item_list(*, kind: str) -> QuerySet[Item]:
 
 
 def items_of_article(*, article: Article, kind: str) -> QuerySet[Item]:
-    """Items of one kind on the article's current revision, in reading order."""
-    return item_list(kind=kind).filter(revision_id=article.current_revision_id).order_by("start", "end", "id")
+    """Items of one kind on the article's current text in reading order, then the orphaned ones
+    (items of earlier revisions that could not be found in the current text)."""
+    return (
+        item_list(kind=kind)
+        .filter(Q(revision_id=article.current_revision_id) | Q(revision__article_id=article.pk, orphaned=True))
+        .select_related("assigned_to")
+        .order_by("orphaned", "start", "end", "id")
+    )
+
+
+def review_queue(*, user) -> QuerySet[Item]:
+    """The caller's next items: unverified, live, on unpublished current text, assigned to them
+    or to nobody, not yet reviewed by them; highest score first, then oldest."""
+    reviewed = Review.objects.filter(item=OuterRef("pk"), reviewer=user, is_current=True)
+    return (
+        Item.objects.filter(
+            status=Item.Status.UNVERIFIED,
+            dismissed=False,
+            orphaned=False,
+            revision__article__published_at__isnull=True,
+            revision_id=F("revision__article__current_revision_id"),
+        )
+        .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
+        .exclude(Exists(reviewed))
+        .annotate(article_id=F("revision__article_id"))
+        .select_related("assigned_to")
+        .order_by(F("score").desc(nulls_last=True), "created_at", "id")
+    )
+
+
+def reviews_visible_to(*, item: Item, user, include_superseded: bool = False) -> tuple[QuerySet, int]:
+    """The item's reviews that ``user`` may see, and how many are hidden from them.
+
+    In blind mode a reviewer who has not reviewed the item yet sees none of the others'
+    reviews (only editors see everything).
+    """
+    reviews = Review.objects.filter(item=item).select_related("reviewer").order_by("created_at", "id")
+    if not include_superseded:
+        reviews = reviews.filter(is_current=True)
+    article = item.revision.article
+    if not article.blind_review or user_has_role(user, EDITOR):
+        return reviews, 0
+    if Review.objects.filter(item=item, reviewer=user).exists():
+        return reviews, 0
+    visible = reviews.filter(reviewer=user)
+    return visible, reviews.exclude(reviewer=user).count()
+
+
+def item_history(*, item: Item, user) -> QuerySet:
+    """The item's history, oldest first; in blind mode others' review events are hidden as above."""
+    events = HistoryEvent.objects.filter(item=item).select_related("actor").order_by("created_at", "id")
+    blind = item.revision.article.blind_review and not user_has_role(user, EDITOR)
+    if blind and not Review.objects.filter(item=item, reviewer=user).exists():
+        events = events.exclude(Q(action=HistoryEvent.Action.REVIEW) & ~Q(actor=user))
+    return events
+
+
+def agreement_units(*, article_id: int | None = None) -> dict[int, dict[str, str]]:
+    """``{item_id: {reviewer: verdict}}`` of current reviews, for items with two or more."""
+    reviews = Review.objects.filter(is_current=True)
+    if article_id is not None:
+        reviews = reviews.filter(item__revision__article_id=article_id)
+    units: dict[int, dict[str, str]] = {}
+    for item_id, reviewer, verdict in reviews.values_list("item_id", "reviewer__username", "verdict"):
+        units.setdefault(item_id, {})[reviewer] = verdict
+    return {item_id: labels for item_id, labels in units.items() if len(labels) >= 2}

@@ -122,6 +122,7 @@ def extraction_job_complete(*, job_id: int, extraction: Extraction) -> int:
         revision = ArticleRevision.objects.get(pk=job.revision_id)
         items = [_claim_item(revision, claim, extraction.version) for claim in extraction.claims]
         items += [_quote_item(revision, quote, extraction.version) for quote in extraction.quotes]
+        items = _without_items_already_there(revision, items)
         Item.objects.bulk_create(items, ignore_conflicts=True, batch_size=500)
         job.status = ExtractionJob.Status.DONE
         job.extractor_version = extraction.version
@@ -179,6 +180,29 @@ def extraction_job_retry(*, job_id: int) -> bool:
         if updated:
             transaction.on_commit(lambda: extraction_job_enqueue(job_id=job_id))
     return bool(updated)
+
+
+def _without_items_already_there(revision: ArticleRevision, items: list[Item]) -> list[Item]:
+    """Drop extracted items that mostly overlap an item of the same kind already on the revision.
+
+    Items carried over from an earlier revision (possibly with slightly moved boundaries) and
+    items reviewers added keep their reviews; the engine must not add a near-copy beside them.
+    Exact duplicates are also refused by the database (``machine_item_unique_per_span``).
+    """
+    existing: dict[str, list[tuple[int, int]]] = {}
+    for kind, start, end in Item.objects.filter(revision=revision).values_list("kind", "start", "end"):
+        existing.setdefault(kind, []).append((start, end))
+    if not existing:
+        return items
+
+    def overlaps(item: Item) -> bool:
+        for start, end in existing.get(item.kind, ()):
+            shared = min(end, item.end) - max(start, item.start)
+            if shared > 0 and shared * 2 >= max(end - start, item.end - item.start):
+                return True
+        return False
+
+    return [item for item in items if not overlaps(item)]
 
 
 def _mark_failed(job: ExtractionJob, error: str, now: dt.datetime) -> None:

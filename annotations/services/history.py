@@ -1,0 +1,29 @@
+"""The audit trail: every change is appended as a ``HistoryEvent``; nothing edits or deletes one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from annotations.models import HistoryEvent
+
+
+def history_record(
+    *,
+    article_id: int,
+    action: str,
+    actor: AbstractBaseUser | None,
+    item_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> HistoryEvent:
+    """Append one event. Call inside the transaction of the change it records."""
+    return HistoryEvent.objects.create(
+        article_id=article_id,
+        item_id=item_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        before=before or {},
+        after=after or {},
+    )

@@ -1,0 +1,116 @@
+"""Verdicts: a reviewer's review, an editor's resolution, and "not a claim"."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from annotations.errors import InvalidInput
+from annotations.models import HistoryEvent, Item, Review
+from annotations.services.history import history_record
+from annotations.services.items import item_apply_status, item_bump, item_lock_for_write
+
+MAX_EVIDENCE = 20
+
+
+def _clean_evidence(evidence: list[dict]) -> list[dict]:
+    if len(evidence) > MAX_EVIDENCE:
+        raise InvalidInput(f"At most {MAX_EVIDENCE} pieces of evidence.", fields={"evidence": ["Too many."]})
+    return [
+        {"url": entry.get("url", ""), "title": entry.get("title", ""), "excerpt": entry.get("excerpt", "")}
+        for entry in evidence
+    ]
+
+
+def review_submit(
+    *,
+    item_id: int,
+    kind: str,
+    reviewer: AbstractBaseUser,
+    verdict: str,
+    rationale: str = "",
+    evidence: list[dict] | None = None,
+    expected_version: int | None,
+) -> tuple[Review, Item]:
+    """Record ``reviewer``'s verdict on the item and update the item's status by the policy.
+
+    The reviewer's earlier review of the item, if any, is superseded (kept, no longer current).
+    Returns the new review and the updated item.
+    """
+    with transaction.atomic():
+        item = item_lock_for_write(item_id=item_id, kind=kind, expected_version=expected_version)
+        now = timezone.now()
+        previous = Review.objects.filter(item=item, reviewer=reviewer, is_current=True).first()
+        if previous is not None:
+            previous.is_current = False
+            previous.superseded_at = now
+            previous.save(update_fields=["is_current", "superseded_at"])
+        review = Review.objects.create(
+            item=item,
+            reviewer=reviewer,
+            verdict=verdict,
+            rationale=rationale,
+            evidence=_clean_evidence(evidence or []),
+            created_at=now,
+        )
+        history_record(
+            article_id=item.revision.article_id,
+            item_id=item.pk,
+            actor=reviewer,
+            action=HistoryEvent.Action.REVIEW,
+            before={"verdict": previous.verdict, "review": previous.pk} if previous else {},
+            after={"verdict": verdict, "review": review.pk, "rationale": rationale},
+        )
+        item_apply_status(item, actor=reviewer)
+        item_bump(item, "status", "status_changed_at")
+    return review, item
+
+
+def item_resolve(
+    *, item_id: int, kind: str, editor: AbstractBaseUser, status: str, note: str = "", expected_version: int | None
+) -> Item:
+    """An editor decides the item's status; reviews no longer move it until resolved again."""
+    with transaction.atomic():
+        item = item_lock_for_write(item_id=item_id, kind=kind, expected_version=expected_version)
+        before = {"resolution_status": item.resolution_status, "resolution_note": item.resolution_note}
+        item.resolution_status = status
+        item.resolution_note = note
+        item.resolved_by = editor
+        item.resolved_at = timezone.now()
+        history_record(
+            article_id=item.revision.article_id,
+            item_id=item.pk,
+            actor=editor,
+            action=HistoryEvent.Action.RESOLVE,
+            before=before,
+            after={"resolution_status": status, "resolution_note": note},
+        )
+        item_apply_status(item, actor=editor)
+        item_bump(
+            item, "resolution_status", "resolution_note", "resolved_by", "resolved_at", "status", "status_changed_at"
+        )
+    return item
+
+
+def item_dismiss(
+    *, item_id: int, kind: str, reviewer: AbstractBaseUser, reason: str, expected_version: int | None
+) -> Item:
+    """Mark a machine item "not a claim" (or not a quote): hidden from the queue, kept with its reason."""
+    if not reason.strip():
+        raise InvalidInput("Say why this is not a claim.", fields={"reason": ["This field may not be blank."]})
+    with transaction.atomic():
+        item = item_lock_for_write(item_id=item_id, kind=kind, expected_version=expected_version)
+        before = {"dismissed": item.dismissed, "reason": item.dismissal_reason}
+        item.dismissed = True
+        item.dismissal_reason = reason
+        item_bump(item, "dismissed", "dismissal_reason")
+        history_record(
+            article_id=item.revision.article_id,
+            item_id=item.pk,
+            actor=reviewer,
+            action=HistoryEvent.Action.DISMISS,
+            before=before,
+            after={"dismissed": True, "reason": reason},
+        )
+    return item
