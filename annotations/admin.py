@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from annotations.models import Article, ArticleRevision, Claim, ExtractionJob, Quote
+from annotations.models import Article, ArticleRevision, Claim, Comment, ExtractionJob, HistoryEvent, Quote, Review
 from annotations.services.extraction import extraction_job_retry
 
 
@@ -77,14 +77,49 @@ class ExtractionJobAdmin(admin.ModelAdmin):
         self.message_user(request, f"{queued} job(s) queued again.", messages.SUCCESS)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReviewInline(ReadOnlyInline):
+    model = Review
+    fields = ["reviewer", "verdict", "rationale", "is_current", "created_at"]
+    readonly_fields = fields
+
+
+class CommentInline(ReadOnlyInline):
+    model = Comment
+    fields = ["author", "body", "created_at", "edited_at"]
+    readonly_fields = fields
+
+
+class HistoryInline(ReadOnlyInline):
+    model = HistoryEvent
+    fk_name = "item"
+    fields = ["created_at", "actor", "action", "before", "after"]
+    readonly_fields = fields
+
+
 class ItemAdmin(admin.ModelAdmin):
-    list_display = ["id", "short_text", "article_title", "status", "origin", "score", "created_at"]
-    list_filter = ["status", "origin", "extractor_version"]
+    list_display = ["id", "short_text", "article_title", "status", "origin", "score", "assigned_to", "created_at"]
+    list_filter = ["status", "origin", "dismissed", "needs_rereview", "extractor_version"]
+    inlines = [ReviewInline, CommentInline, HistoryInline]
     search_fields = ["text", "revision__article__title"]
-    list_select_related = ["revision__article"]
+    list_select_related = ["revision__article", "assigned_to"]
+    # Changes go through the API's services (versioned and recorded); the admin shows them.
     readonly_fields = [
         "kind", "revision", "start", "end", "text", "prefix", "suffix", "status", "origin", "score",
         "extractor_version", "facets", "speaker", "speaker_start", "speaker_end", "cue",
+        "version", "assigned_to", "resolution_status", "resolution_note", "resolved_by", "resolved_at",
+        "dismissed", "dismissal_reason", "needs_rereview", "orphaned", "status_changed_at",
         "created_by", "created_at", "updated_at",
     ]  # fmt: skip
 
@@ -113,3 +148,50 @@ class ClaimAdmin(ItemAdmin):
 class QuoteAdmin(ItemAdmin):
     list_display = ["id", "short_text", "speaker", "cue", "article_title", "status", "score", "created_at"]
     search_fields = ["text", "speaker", "revision__article__title"]
+
+
+@admin.register(HistoryEvent)
+class HistoryEventAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: nobody edits or deletes history."""
+
+    list_display = ["created_at", "action", "actor", "article", "item"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["article__title", "actor__username"]
+    list_select_related = ["actor", "article", "item"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).defer("item__text", "article__ingest_key")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["id", "item", "reviewer", "verdict", "is_current", "created_at"]
+    list_filter = ["verdict", "is_current", "created_at"]
+    search_fields = ["reviewer__username", "rationale"]
+    list_select_related = ["reviewer", "item"]
+    readonly_fields = [
+        "item",
+        "reviewer",
+        "verdict",
+        "rationale",
+        "evidence",
+        "is_current",
+        "created_at",
+        "superseded_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -9,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from annotations.errors import ServiceError
+from annotations.errors import ServiceError, StaleVersion
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -33,6 +33,8 @@ def _flatten(detail) -> dict[str, list[str]]:
 
 def exception_handler(exc, context):
     """DRF's ``EXCEPTION_HANDLER``: every error, DRF's or a service's, in one shape."""
+    if isinstance(exc, StaleVersion):
+        return _stale_version_response(exc)
     if isinstance(exc, ServiceError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, Http404):
@@ -52,6 +54,18 @@ def exception_handler(exc, context):
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         response.data = error_body(code if isinstance(code, str) else "error", str(detail))
     return response
+
+
+def _stale_version_response(exc: StaleVersion) -> Response:
+    """412 with the item as it is now, so the client can show it and let the user re-apply."""
+    from annotations.api.serializers import ClaimSerializer, QuoteSerializer
+
+    item = exc.current
+    item.article_id = item.revision.article_id
+    serializer = QuoteSerializer if item.kind == "quote" else ClaimSerializer
+    body = error_body(exc.code, exc.message)
+    body["current"] = serializer(item).data
+    return Response(body, status=exc.status_code, headers={"ETag": f'"{item.version}"'})
 
 
 def api_not_found(request, exception=None):

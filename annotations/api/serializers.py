@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.validators import ProhibitNullCharactersValidator, URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from annotations.models import Article, ExtractionJob, Item
+from annotations.models import Article, Comment, ExtractionJob, HistoryEvent, Item, Review
+from annotations.roles import REVIEWER, user_has_role
 from annotations.selectors import item_counts_of
 
 
@@ -24,7 +26,20 @@ class PageField(serializers.CharField):
         ]
 
 
-class ArticleCreateSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a typo is an error rather than silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field. Allowed: " + ", ".join(self.fields)] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class ArticleCreateSerializer(StrictSerializer):
     """Body of ``POST /api/v1/articles/``: exactly one of text, html or url, plus metadata."""
 
     text = serializers.CharField(required=False, trim_whitespace=False, help_text="Article text, pasted.")
@@ -45,21 +60,11 @@ class ArticleCreateSerializer(serializers.Serializer):
     language = serializers.CharField(required=False, max_length=16, default="")
 
     def validate(self, attrs: dict) -> dict:
-        if isinstance(self.initial_data, dict):
-            unknown = sorted(set(self.initial_data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["Unknown field. Allowed: " + ", ".join(self.fields)] for name in unknown}
-                )
         sources = [name for name in ("text", "html", "url") if name in attrs]
         if not sources:
-            raise serializers.ValidationError(
-                {"text": ["This field is required (or send 'html' or 'url' instead)."]}
-            )
+            raise serializers.ValidationError({"text": ["This field is required (or send 'html' or 'url' instead)."]})
         if len(sources) > 1:
-            raise serializers.ValidationError(
-                {name: [f"Send only one of {', '.join(sources)}."] for name in sources}
-            )
+            raise serializers.ValidationError({name: [f"Send only one of {', '.join(sources)}."] for name in sources})
         return attrs
 
 
@@ -90,6 +95,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     """An article in a list: metadata, extraction state and item counts (no body text)."""
 
     added_by = serializers.CharField(source="added_by.username")
+    published = serializers.BooleanField(source="is_published")
     extraction = serializers.SerializerMethodField()
     counts = serializers.SerializerMethodField()
 
@@ -97,7 +103,8 @@ class ArticleSerializer(serializers.ModelSerializer):
         model = Article
         fields = [
             "id", "title", "source_url", "publisher", "byline", "published_date", "language",
-            "added_by", "created_at", "updated_at", "extraction", "counts",
+            "added_by", "blind_review", "published", "published_at", "created_at", "updated_at",
+            "extraction", "counts",
         ]  # fmt: skip
 
     @extend_schema_field(ExtractionSerializer(allow_null=True))
@@ -130,16 +137,22 @@ class ArticleDetailSerializer(ArticleSerializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
-    """A claim: its span in the revision text, status, score and facets."""
+    """A claim: its span in the revision text, status and how it was reached, score and facets.
+
+    ``version`` is the item's ETag: send it back in ``If-Match`` to change the item.
+    """
 
     article = serializers.IntegerField(source="article_id", read_only=True)
     revision = serializers.IntegerField(source="revision_id", read_only=True)
+    assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
 
     class Meta:
         model = Item
         fields = [
             "id", "kind", "article", "revision", "start", "end", "text", "prefix", "suffix",
-            "status", "origin", "score", "extractor_version", "facets", "created_at", "updated_at",
+            "status", "origin", "score", "extractor_version", "facets", "version", "assigned_to",
+            "resolution_status", "resolution_note", "resolved_at", "dismissed", "dismissal_reason",
+            "needs_rereview", "orphaned", "status_changed_at", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -150,3 +163,130 @@ class QuoteSerializer(ClaimSerializer):
     class Meta(ClaimSerializer.Meta):
         fields = [*ClaimSerializer.Meta.fields, "speaker", "speaker_start", "speaker_end", "cue"]
         read_only_fields = fields
+
+
+class ArticleUpdateSerializer(StrictSerializer):
+    """Body of ``PATCH /api/v1/articles/{id}/``: new text (a new revision), settings, metadata."""
+
+    text = serializers.CharField(required=False, trim_whitespace=False, help_text="New text: a new revision.")
+    blind_review = serializers.BooleanField(required=False)
+    title = serializers.CharField(required=False, max_length=500, allow_blank=True)
+    publisher = serializers.CharField(required=False, max_length=200, allow_blank=True)
+    byline = serializers.CharField(required=False, max_length=300, allow_blank=True)
+    language = serializers.CharField(required=False, max_length=16, allow_blank=True)
+    published_date = serializers.DateField(required=False, allow_null=True)
+
+
+class EvidenceSerializer(StrictSerializer):
+    url = serializers.URLField(max_length=2000, validators=[URLValidator(schemes=["http", "https"])])
+    title = serializers.CharField(required=False, max_length=500, default="", allow_blank=True)
+    excerpt = serializers.CharField(required=False, max_length=5000, default="", allow_blank=True)
+
+
+class ReviewInputSerializer(StrictSerializer):
+    verdict = serializers.ChoiceField(choices=Item.Status.choices)
+    rationale = serializers.CharField(required=False, default="", allow_blank=True, max_length=20000)
+    evidence = EvidenceSerializer(many=True, required=False, default=list)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.username")
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "item",
+            "reviewer",
+            "verdict",
+            "rationale",
+            "evidence",
+            "is_current",
+            "created_at",
+            "superseded_at",
+        ]
+        read_only_fields = fields
+
+
+class ReviewListSerializer(serializers.Serializer):
+    """The reviews the caller may see; ``hidden`` counts those blind mode keeps back."""
+
+    results = ReviewSerializer(many=True)
+    hidden = serializers.IntegerField()
+
+
+class ResolveInputSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=Item.Status.choices)
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=20000)
+
+
+class AssignInputSerializer(StrictSerializer):
+    assignee = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.filter(is_active=True), allow_null=True,
+        help_text="Username of a reviewer or editor; null to unassign.",
+    )  # fmt: skip
+
+    def validate_assignee(self, user):
+        if user is not None and not user_has_role(user, REVIEWER):
+            raise serializers.ValidationError(f"{user.username} has no reviewer or editor role.")
+        return user
+
+
+class DismissInputSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class ItemCreateSerializer(StrictSerializer):
+    """A claim or quote the engine missed, on the article's current text."""
+
+    article = serializers.IntegerField()
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+    text = serializers.CharField(required=False, trim_whitespace=False, help_text="If sent, must match the span.")
+
+
+class QuoteCreateSerializer(ItemCreateSerializer):
+    speaker = serializers.CharField(required=False, default="", allow_blank=True, max_length=300)
+    speaker_start = serializers.IntegerField(required=False, min_value=0, allow_null=True, default=None)
+    speaker_end = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
+    cue = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
+
+
+class SpanInputSerializer(StrictSerializer):
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+
+
+class CommentInputSerializer(StrictSerializer):
+    body = serializers.CharField(max_length=20000)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username")
+
+    class Meta:
+        model = Comment
+        fields = ["id", "item", "author", "body", "created_at", "edited_at"]
+        read_only_fields = fields
+
+
+class HistoryEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+
+    class Meta:
+        model = HistoryEvent
+        fields = ["id", "article", "item", "action", "actor", "before", "after", "created_at"]
+        read_only_fields = fields
+
+
+class AgreementPairSerializer(serializers.Serializer):
+    reviewers = serializers.ListField(child=serializers.CharField())
+    items = serializers.IntegerField()
+    kappa = serializers.FloatField(allow_null=True)
+
+
+class AgreementSerializer(serializers.Serializer):
+    items = serializers.IntegerField(help_text="Items with two or more current reviews.")
+    reviewers = serializers.ListField(child=serializers.CharField())
+    krippendorff_alpha = serializers.FloatField(allow_null=True)
+    pairs = AgreementPairSerializer(many=True)
