@@ -206,7 +206,7 @@ def test_non_utf8_body_is_400(editor_client):
 @pytest.mark.django_db
 def test_binary_and_invalid_characters_in_html_are_handled_without_500(editor_client, published_jobs):
     # A lone surrogate and NUL bytes arrive through JSON escapes; PostgreSQL cannot store NUL.
-    html = '<html><body><article><p>' + "The council approved a budget of 12 million euros. \\u0000 \\ud800 " * 6
+    html = "<html><body><article><p>" + "The council approved a budget of 12 million euros. \\u0000 \\ud800 " * 6
     raw = ('{"html": "' + html + '</p></article></body></html>"}').encode()
 
     response = editor_client.post(URL, data=raw, content_type="application/json")
