@@ -194,7 +194,7 @@ class Item(models.Model):
             models.Index(fields=["kind", "status", "-score"], name="item_kind_status_score_idx"),
             # The review queue: unverified, not dismissed, by score then age.
             models.Index(
-                fields=["-score", "created_at"],
+                fields=["-score", "created_at", "id"],
                 condition=Q(status="unverified", dismissed=False),
                 name="item_queue_idx",
             ),

@@ -7,38 +7,36 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from annotations.models import Article, HistoryEvent, Item, Review
 from annotations.roles import EDITOR, user_has_role
 
-_COUNT_KEYS = [(kind, status) for kind in Item.Kind.values for status in Item.Status.values]
+def item_counts(*, revision_ids: list[int | None]) -> dict[int, dict[str, dict[str, int]]]:
+    """Live items of these revisions by kind and status, in one grouped query.
 
-
-def _item_counts() -> dict[str, Count]:
-    """Counts of the current revision's items by kind and status, as annotations."""
-    return {
-        f"n_{kind}_{status}": Count(
-            "current_revision__items",
-            filter=Q(current_revision__items__kind=kind, current_revision__items__status=status),
-        )
-        for kind, status in _COUNT_KEYS
-    }
-
-
-def item_counts_of(article: Article) -> dict[str, dict[str, int]]:
-    """``{"claims": {"unverified": n, ..., "total": n}, "quotes": {...}}`` from the annotations."""
-    counts: dict[str, dict[str, int]] = {}
-    for kind, status in _COUNT_KEYS:
-        bucket = counts.setdefault(f"{kind}s", {})
-        bucket[status] = getattr(article, f"n_{kind}_{status}", 0)
-    for bucket in counts.values():
-        bucket["total"] = sum(bucket.values())
+    ``{revision_id: {"claims": {"unverified": n, "correct": n, "disputed": n, "total": n},
+    "quotes": {...}}}``; dismissed items are not counted.
+    """
+    wanted = [rid for rid in revision_ids if rid is not None]
+    counts = {rid: _empty_counts() for rid in wanted}
+    if not wanted:
+        return counts
+    rows = (
+        Item.objects.filter(revision_id__in=wanted, dismissed=False)
+        .values_list("revision_id", "kind", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for revision_id, kind, status, n in rows:
+        bucket = counts[revision_id][f"{kind}s"]
+        bucket[status] = n
+        bucket["total"] += n
     return counts
 
 
+def _empty_counts() -> dict[str, dict[str, int]]:
+    return {f"{kind}s": {**dict.fromkeys(Item.Status.values, 0), "total": 0} for kind in Item.Kind.values}
+
+
 def article_list() -> QuerySet[Article]:
-    """Articles with their extraction job and item counts, without loading any body text."""
-    return (
-        Article.objects.select_related("current_job", "added_by")
-        .annotate(**_item_counts())
-        .order_by("-created_at", "-id")
-    )
+    """Articles with their extraction job and who added them, without loading any body text."""
+    return Article.objects.select_related("current_job", "added_by").order_by("-created_at", "-id")
 
 
 def article_detail() -> QuerySet[Article]:
@@ -56,7 +54,8 @@ def items_of_article(*, article: Article, kind: str) -> QuerySet[Item]:
     (items of earlier revisions that could not be found in the current text)."""
     return (
         item_list(kind=kind)
-        .filter(Q(revision_id=article.current_revision_id) | Q(revision__article_id=article.pk, orphaned=True))
+        .filter(revision__article_id=article.pk)
+        .filter(Q(revision_id=article.current_revision_id) | Q(orphaned=True))
         .select_related("assigned_to")
         .order_by("orphaned", "start", "end", "id")
     )
@@ -78,7 +77,8 @@ def review_queue(*, user) -> QuerySet[Item]:
         .exclude(Exists(reviewed))
         .annotate(article_id=F("revision__article_id"))
         .select_related("assigned_to")
-        .order_by(F("score").desc(nulls_last=True), "created_at", "id")
+        # Matches the partial index item_queue_idx, so the first page is read straight off it.
+        .order_by("-score", "created_at", "id")
     )
 
 

@@ -10,7 +10,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from annotations.models import Article, Comment, ExtractionJob, HistoryEvent, Item, Review
 from annotations.roles import REVIEWER, user_has_role
-from annotations.selectors import item_counts_of
+from annotations.selectors import item_counts
 
 
 class PageField(serializers.CharField):
@@ -91,6 +91,11 @@ class CountsSerializer(serializers.Serializer):
     quotes = ItemCountsSerializer()
 
 
+_NO_COUNTS = {
+    f"{kind}s": {**dict.fromkeys(Item.Status.values, 0), "total": 0} for kind in Item.Kind.values
+}
+
+
 class ArticleSerializer(serializers.ModelSerializer):
     """An article in a list: metadata, extraction state and item counts (no body text)."""
 
@@ -113,7 +118,11 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CountsSerializer)
     def get_counts(self, article: Article) -> dict:
-        return item_counts_of(article)
+        """From ``context["counts"]`` when the view counted a whole page at once."""
+        counts = self.context.get("counts")
+        if counts is None:
+            counts = item_counts(revision_ids=[article.current_revision_id])
+        return counts.get(article.current_revision_id, _NO_COUNTS)
 
 
 class RevisionSerializer(serializers.Serializer):
@@ -163,6 +172,10 @@ class QuoteSerializer(ClaimSerializer):
     class Meta(ClaimSerializer.Meta):
         fields = [*ClaimSerializer.Meta.fields, "speaker", "speaker_start", "speaker_end", "cue"]
         read_only_fields = fields
+
+
+class QueueSerializer(serializers.Serializer):
+    results = QuoteSerializer(many=True)
 
 
 class ArticleUpdateSerializer(StrictSerializer):

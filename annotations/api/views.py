@@ -33,6 +33,7 @@ from annotations.api.serializers import (
     DismissInputSerializer,
     HistoryEventSerializer,
     ItemCreateSerializer,
+    QueueSerializer,
     QuoteCreateSerializer,
     QuoteSerializer,
     ResolveInputSerializer,
@@ -97,6 +98,11 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if self.action == "create":
             return ArticleCreateSerializer
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        counts = selectors.item_counts(revision_ids=[article.current_revision_id for article in page])
+        return self.get_paginated_response(ArticleSerializer(page, many=True, context={"counts": counts}).data)
 
     def _detail(self, request: Request, article_id: int, code: int = status.HTTP_200_OK, **headers) -> Response:
         article = selectors.article_detail().get(pk=article_id)
@@ -331,17 +337,26 @@ class CommentDetailView(generics.GenericAPIView):
         return Response(CommentSerializer(comment).data)
 
 
-class QueueView(generics.ListAPIView):
-    """Your next items to review: unverified, assigned to you or to nobody, best score and oldest first."""
+class QueueView(APIView):
+    """Your next items to review: unverified, assigned to you or to nobody, best score and oldest first.
+
+    A work list, not a browsable collection: it returns the first ``limit`` items (default 20,
+    at most 100) and no total, so it costs the same however long the backlog is.
+    """
 
     permission_classes = [IsAuthenticated, RoleFor]
     default_role = REVIEWER
-    serializer_class = QuoteSerializer
-    filterset_class = None
-    filter_backends = []
 
-    def get_queryset(self) -> QuerySet:
-        return selectors.review_queue(user=self.request.user)
+    @extend_schema(
+        responses=QueueSerializer,
+        parameters=[OpenApiParameter("limit", OpenApiTypes.INT, description="How many items (1-100, default 20).")],
+    )
+    def get(self, request: Request) -> Response:
+        limit = request.query_params.get("limit", "20")
+        if not limit.isdigit() or not 1 <= int(limit) <= 100:
+            raise ValidationError({"limit": ["A whole number from 1 to 100."]})
+        items = selectors.review_queue(user=request.user)[: int(limit)]
+        return Response({"results": QuoteSerializer(items, many=True).data})
 
 
 class AgreementView(APIView):

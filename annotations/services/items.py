@@ -145,6 +145,8 @@ def item_add(
             prefix=prefix,
             suffix=body[end : end + Item.CONTEXT_CHARS],
             origin=Item.Origin.REVIEWER,
+            # A person found it: as check-worthy as anything can be, and first in the queue.
+            score=1.0,
             created_by=user,
             speaker=speaker if kind == Item.Kind.QUOTE else "",
             speaker_start=speaker_start if kind == Item.Kind.QUOTE else None,

@@ -209,7 +209,7 @@ def test_not_a_claim_hides_from_queue_but_keeps_the_item(reviewer_client, claim)
 
     assert response.status_code == 200
     assert response.json()["dismissed"] is True
-    assert reviewer_client.get("/api/v1/queue/").json()["count"] == 0
+    assert reviewer_client.get("/api/v1/queue/").json()["results"] == []
     assert reviewer_client.get(f"/api/v1/claims/{claim.pk}/").json()["dismissal_reason"] == "Opinion, not a fact."
 
 
