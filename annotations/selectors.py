@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from annotations.models import Article, HistoryEvent, Item, Review
 from annotations.roles import EDITOR, user_has_role
 
+
 def item_counts(*, revision_ids: list[int | None]) -> dict[int, dict[str, dict[str, int]]]:
     """Live items of these revisions by kind and status, in one grouped query.
 
@@ -70,8 +71,9 @@ def review_queue(*, user) -> QuerySet[Item]:
             status=Item.Status.UNVERIFIED,
             dismissed=False,
             orphaned=False,
+            # A new revision carries every live item over or orphans it, so "not orphaned" means
+            # "on the current text" without comparing against the article's current revision.
             revision__article__published_at__isnull=True,
-            revision_id=F("revision__article__current_revision_id"),
         )
         .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
         .exclude(Exists(reviewed))
