@@ -209,3 +209,16 @@ def test_openapi_schema_and_docs_are_served_without_cdn(client):
     assert b"/api/v1/articles/" in schema.content
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower() and b"unpkg" not in docs.content.lower()
+
+
+@pytest.mark.django_db
+def test_count_stops_at_the_cap_and_says_so(viewer_client, article, monkeypatch):
+    from annotations.api import pagination
+
+    assert viewer_client.get("/api/v1/claims/").json()["count_capped"] is False
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+
+    body = viewer_client.get("/api/v1/claims/", {"page_size": 1}).json()
+
+    assert body["count"] == 1 and body["count_capped"] is True
+    assert len(body["results"]) == 1
