@@ -15,7 +15,7 @@ _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’]?|$)", re.MULTILINE)
 _NUMBER = re.compile(r"\d")
 _QUOTE = re.compile(r"[\"“]([^\"“”\n]{3,}?)[\"”]")
 _NAME = r"[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)*"
-_SAID = re.compile(rf"^\s*,?\s*(?:({_NAME}|he|she|they)\s+(said|stated|told)|(said|stated)\s+({_NAME}))")
+_SAID = re.compile(rf"\s*,?\s*(?:({_NAME}|he|she|they)\s+(said|stated|told)|(said|stated)\s+({_NAME}))")
 
 
 def extract(text: str, *, claim_threshold: float = 0.5) -> Extraction:
