@@ -163,7 +163,10 @@ def extraction_jobs_sweep(*, now: dt.datetime | None = None) -> list[int]:
     stale = ExtractionJob.objects.filter(
         Q(status=ExtractionJob.Status.QUEUED, enqueued_at__lt=queued_before)
         | Q(status=ExtractionJob.Status.QUEUED, enqueued_at__isnull=True, created_at__lt=queued_before)
+        # A running job published again waits a full deadline before the next try, so a backed-up
+        # queue does not collect one more copy of its message at every sweep.
         | Q(status=ExtractionJob.Status.RUNNING, updated_at__lt=running_before)
+        & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=running_before))
     ).values_list("pk", flat=True)
     published = [job_id for job_id in stale if extraction_job_enqueue(job_id=job_id)]
     if published:

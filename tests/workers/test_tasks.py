@@ -189,6 +189,8 @@ def test_sweep_republishes_lost_and_stuck_jobs_only(db, published_jobs):
     expected = {lost.current_job_id, never_published.current_job_id, stuck.current_job_id}
     assert set(republished) == expected
     assert set(published_jobs) == expected
+    # The next sweep, soon after, leaves them alone: their new messages are on their way.
+    assert extraction_jobs_sweep(now=now + dt.timedelta(seconds=1)) == []
 
 
 @pytest.mark.django_db(transaction=True)
