@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install migrate run test lint compose-check clean
+.PHONY: install migrate run test lint compose-check bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+## bench: the service benchmarks on PostgreSQL + Redis (needs wrk); figures go to benchmarks/results/
+BENCH_TEXTS ?= ../shared/datasets/polnear/dev/text
+bench: install
+	$(PY) -m benchmarks.api_load
+	$(PY) -m benchmarks.e2e_latency $$(test -d $(BENCH_TEXTS) && echo --texts $(BENCH_TEXTS))
+	$(PY) -m benchmarks.scale_queries
 
 ## compose-check: validate docker-compose.yml (needs docker-compose or `docker compose`)
 compose-check: export DJANGO_SECRET_KEY ?= validate-only
