@@ -1,24 +1,21 @@
-"""A first extraction engine: sentences scored by simple cues, and quoted speech with a speaker.
-
-Interim rules, to be replaced by the trained engine.
-"""
+"""The extraction engine: claims (check-worthy sentences) and direct quotes of a text."""
 
 from __future__ import annotations
 
 import re
 
-from workers.extraction.types import ClaimSpan, Extraction, QuoteSpan
+from workers.extraction.names import NameIndex
+from workers.extraction.quotes import extract_quotes
+from workers.extraction.types import ClaimSpan, Extraction
 
-EXTRACTOR_VERSION = "rules-0"
+EXTRACTOR_VERSION = "rules-1"
 
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’]?|$)", re.MULTILINE)
 _NUMBER = re.compile(r"\d")
-_QUOTE = re.compile(r"[\"“]([^\"“”\n]{3,}?)[\"”]")
-_NAME = r"[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)*"
-_SAID = re.compile(rf"\s*,?\s*(?:({_NAME}|he|she|they)\s+(said|stated|told)|(said|stated)\s+({_NAME}))")
 
 
 def extract(text: str, *, claim_threshold: float = 0.5) -> Extraction:
+    """Claims and quotes of ``text``, every span anchored to offsets in it."""
     claims = []
     for match in _SENTENCE.finditer(text):
         start, end = match.start(), match.end()
@@ -33,16 +30,5 @@ def extract(text: str, *, claim_threshold: float = 0.5) -> Extraction:
         score = 0.3 + 0.4 * bool(_NUMBER.search(sentence)) + 0.2 * attributed
         if score >= claim_threshold:
             claims.append(ClaimSpan(start=start, end=end, text=sentence, score=min(score, 1.0)))
-    quotes = []
-    for match in _QUOTE.finditer(text):
-        if len(match.group(1).split()) < 3:
-            continue
-        after = _SAID.match(text, match.end())
-        speaker, s_start, s_end, cue = "", None, None, ""
-        if after:
-            group = 1 if after.group(1) else 4
-            speaker, s_start, s_end = after.group(group), after.start(group), after.end(group)
-            cue = after.group(2) or after.group(3)
-        quotes.append(QuoteSpan(start=match.start(1), end=match.end(1), text=match.group(1), speaker=speaker,
-                                speaker_start=s_start, speaker_end=s_end, cue=cue))
+    quotes = extract_quotes(text, NameIndex(text))
     return Extraction(claims=claims, quotes=quotes, version=EXTRACTOR_VERSION)

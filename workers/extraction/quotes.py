@@ -1,0 +1,357 @@
+"""Direct quotes in news text, with the speaker and the cue that attributes them.
+
+How it works, paragraph by paragraph (a paragraph is a run of text between line breaks):
+
+1. Quote marks are classified as opening or closing from their shape (“ ” « ») or, for the
+   straight ``"`` and the typewriter ``''``, from the characters around them. Marks are paired
+   within a paragraph; a quote left open at the end of a paragraph carries on only when the next
+   paragraph reopens it (the news convention for multi-paragraph quotes), and is otherwise
+   dropped, so one unbalanced mark never swallows the rest of the article.
+2. A quote interrupted by its attribution ("We will," she said, "go on.") is joined into one
+   span running from the first opening mark to the last closing mark.
+3. The speaker is looked for, in order: in the interrupting clause, right after the closing
+   mark (", the senator said"), right before the opening mark ("X said:", "according to X,"),
+   as the subject of a cue verb in the same sentence (He called it "a disgrace"), and finally,
+   for a quote that stands alone, the speaker of the quote just before it.
+4. A one- or two-word quote without speech punctuation, or a quoted title in Title Case, is a
+   scare quote or a name, not speech, and is skipped unless a cue attributes it.
+
+Speakers named by a pronoun or a surname are resolved to the fullest name seen earlier
+("he" -> "Volodymyr Zelenskyy", "Mr. Trump" -> "Donald Trump").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from workers.extraction.names import NameIndex, is_pronoun
+from workers.extraction.types import QuoteSpan
+
+# The cue verbs of attribution, as lemmas; their inflections are generated below.
+_CUE_LEMMAS = (
+    "say tell add state write ask explain note argue insist declare continue reply respond recall warn tweet post "
+    "claim announce acknowledge admit complain concede joke quip remark suggest urge shout yell testify emphasize "
+    "emphasise point boast predict promise vow pledge observe comment report recount conclude call describe "
+    "caution charge contend counter allege assert maintain reiterate repeat stress tout mock scoff lament "
+    "muse wonder marvel chide blast slam accuse praise thank quote read cite agree concur confirm deny "
+    "estimate write say sing chant cry exclaim"
+).split()
+_IRREGULAR = {"say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"),
+              "write": ("wrote", "writes", "writing", "written"), "sing": ("sang", "sings", "singing"),
+              "read": ("reads", "reading"), "cry": ("cried", "cries", "crying")}
+
+
+def _inflections(lemma: str) -> tuple[str, ...]:
+    if lemma in _IRREGULAR:
+        return (lemma, *_IRREGULAR[lemma])
+    if lemma.endswith("e"):
+        return (lemma, lemma + "d", lemma + "s", lemma[:-1] + "ing")
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return (lemma, lemma[:-1] + "ied", lemma[:-1] + "ies", lemma + "ing")
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnpt]", lemma):  # one short vowel: double the consonant
+        return (lemma, lemma + lemma[-1] + "ed", lemma + "s", lemma + lemma[-1] + "ing")
+    return (lemma, lemma + "ed", lemma + "s", lemma + "ing")
+
+
+CUE_WORDS: frozenset[str] = frozenset(form for lemma in _CUE_LEMMAS for form in _inflections(lemma))
+_CUE_ALTERNATION = "|".join(sorted(CUE_WORDS, key=len, reverse=True))
+# Multi-word cues. "according to" is the commonest way news text attributes without a verb.
+_CUE = rf"(?:according\s+to|point(?:ed|s|ing)?\s+out|went\s+on|goes\s+on|(?:{_CUE_ALTERNATION})\b)"
+
+_TITLE = (
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|Pres|Adm|Maj|Cpl|Supt|Insp|Det|Hon|Sr|Jr|St)\.?"
+)
+_NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
+_NAME_LINK = r"(?:de|van|von|bin|al|da|del|la|le|di|du|der|den|ter|y)"
+_PROPER_NAME = rf"(?:{_TITLE}\s+)?{_NAME_WORD}(?:\s+(?:{_NAME_LINK}\s+)?{_NAME_WORD}){{0,4}}"
+_PRONOUN = r"(?:he|she|they|I|we|it|He|She|They|We|It)"
+# "the campaign's spokesman", "a senior official", "another source", "one aide"
+_DESCRIPTION = (
+    r"(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any)"
+    r"(?:\s+[\w’'\-]+){1,5}?"
+)
+_SPEAKER = rf"(?:{_PROPER_NAME}|{_PRONOUN}\b|{_DESCRIPTION})"
+
+# Attribution after a closing mark: ", she said", " said the senator", ", according to the ministry".
+_AFTER_SPEAKER_CUE = re.compile(
+    rf"[\s,;:—–\-]*(?P<speaker>{_PROPER_NAME}|{_PRONOUN}\b|(?:{_DESCRIPTION}))"
+    rf"(?:,\s[^,.!?\n“”\"]{{1,80}},)?\s+(?:also\s+|later\s+|then\s+|previously\s+|once\s+|has\s+|had\s+)?"
+    rf"(?P<cue>{_CUE})",
+)
+_AFTER_CUE_SPEAKER = re.compile(
+    rf"[\s,;:—–\-]*(?P<cue>{_CUE})\s+(?P<speaker>{_PROPER_NAME}|{_PRONOUN}\b|{_DESCRIPTION}\b)"
+)
+# Attribution before an opening mark: "X said:", "X told reporters on Tuesday,", "According to X,".
+_BEFORE_CUE = re.compile(rf"(?P<cue>{_CUE})[^.!?\n“”\"]{{0,60}}?[:,]?\s*$")
+_ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<speaker>{_SPEAKER})\s*,\s*$")
+_CUE_ANYWHERE = re.compile(rf"(?<![\w’'])(?P<cue>{_CUE})")
+_SPEAKER_BEFORE_CUE = re.compile(
+    rf"(?P<speaker>{_PROPER_NAME}|{_PRONOUN}|{_DESCRIPTION})"
+    rf"(?:,\s[^,.!?\n“”\"]{{1,80}},)?\s+(?:[a-z]+ly\s+|also\s+|later\s+|has\s+|had\s+|have\s+|will\s+|would\s+)?$"
+)
+
+_SENTENCE_BREAK = re.compile(r"[.!?](?=[\s\"“”’)]|$)|\n")
+_WORD = re.compile(r"[\w’'\-]+")
+_MARK = re.compile(r"''|[\"“”«»]")
+_LEFT_CONTEXT = "([{\u2014\u2013-/:; \t\n"  # a straight mark after these opens a quote
+
+
+@dataclass(slots=True)
+class _RawQuote:
+    """A quote found by pairing marks: offsets of its opening and closing marks (inclusive)."""
+
+    start: int  # index of the opening mark
+    end: int  # index just past the closing mark
+    paragraph_start: int
+    paragraph_end: int
+
+
+def _mark_direction(text: str, index: int, mark: str) -> str:
+    """Return "open", "close" or "" (cannot tell) for the quote mark at ``index``."""
+    before = text[index - 1] if index > 0 else "\n"
+    after_index = index + len(mark)
+    after = text[after_index] if after_index < len(text) else "\n"
+    if mark in ("“", "«"):
+        # Some sites use “ for both ends; one glued to a word on its left and not on its right closes.
+        if not before.isspace() and before not in "([{—–-/" and (after.isspace() or after in ".,;:!?"):
+            return "close"
+        return "open"
+    if mark in ("”", "»"):
+        if (before.isspace() or before == "\n") and not after.isspace() and after.isalnum():
+            return "open"
+        return "close"
+    opens = before.isspace() or before in _LEFT_CONTEXT or index == 0
+    closes = not before.isspace()
+    if opens and not after.isspace():
+        return "open"
+    if closes:
+        return "close"
+    return ""
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every non-blank line; news paragraphs are one line each."""
+    position = 0
+    length = len(text)
+    while position < length:
+        newline = text.find("\n", position)
+        end = length if newline < 0 else newline
+        if text[position:end].strip():
+            yield position, end
+        position = end + 1
+
+
+def _pair_marks(text: str) -> list[_RawQuote]:
+    """Pair opening and closing marks into quotes, paragraph by paragraph."""
+    quotes: list[_RawQuote] = []
+    pending_start: int | None = None  # opening mark of a quote not yet closed
+    pending_paragraph = 0
+    carried = False  # the pending quote started in an earlier paragraph
+    for paragraph_start, paragraph_end in _paragraphs(text):
+        marks = [
+            (match.start(), match.group(), _mark_direction(text, match.start(), match.group()))
+            for match in _MARK.finditer(text, paragraph_start, paragraph_end)
+        ]
+        if pending_start is not None:
+            # A multi-paragraph quote goes on only if this paragraph reopens it first thing.
+            first = text[paragraph_start:paragraph_end].lstrip()[:2]
+            if not marks or marks[0][2] != "open" or not _MARK.match(first):
+                pending_start = None
+            else:
+                marks = marks[1:]
+                carried = True
+        for index, mark, direction in marks:
+            if direction == "open":
+                if pending_start is None or carried:
+                    if pending_start is None:
+                        pending_start, pending_paragraph, carried = index, paragraph_start, False
+                else:
+                    # Two openings in a row: the first was never closed, start again here.
+                    pending_start, pending_paragraph = index, paragraph_start
+            elif direction == "close" and pending_start is not None:
+                quotes.append(_RawQuote(pending_start, index + len(mark), pending_paragraph, paragraph_end))
+                pending_start, carried = None, False
+        # Still open at the end of the paragraph: kept only if the next paragraph reopens it.
+    return quotes
+
+
+def _sentence_bounds(text: str, start: int, end: int, lower: int, upper: int) -> tuple[int, int]:
+    """The sentence around ``start..end`` within ``lower..upper`` (a paragraph)."""
+    left = lower
+    for match in _SENTENCE_BREAK.finditer(text, lower, start):
+        left = match.end()
+    right_match = _SENTENCE_BREAK.search(text, end, upper)
+    right = right_match.end() if right_match else upper
+    return left, right
+
+
+@dataclass(slots=True)
+class _Attribution:
+    speaker_start: int
+    speaker_end: int
+    cue: str
+    clause_end: int = -1  # where the matched attribution clause ends
+
+
+def _trim_speaker(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop trailing punctuation and a leading conjunction from a matched speaker phrase."""
+    while end > start and text[end - 1] in " ,.;:’'\"”":
+        # keep the full stop of an initial or title ("Sen.", "J.")
+        if text[end - 1] == "." and re.search(rf"(?:\b{_TITLE}|\b[A-Z])\.$", text[start:end]):
+            break
+        end -= 1
+    return start, end
+
+
+def _valid_speaker(phrase: str) -> bool:
+    first = phrase.split()[0] if phrase.split() else ""
+    return bool(phrase) and first.lower() not in CUE_WORDS and first.lower() not in {"but", "and", "so", "that"}
+
+
+def _attribution_after(text: str, position: int, limit: int) -> _Attribution | None:
+    """Attribution right after a closing mark: ', she said' or ', said the senator'."""
+    window = text[position : min(limit, position + 160)]
+    for pattern in (_AFTER_CUE_SPEAKER, _AFTER_SPEAKER_CUE):
+        match = pattern.match(window)
+        if match and match.group("speaker") and _valid_speaker(match.group("speaker")):
+            start, end = _trim_speaker(text, position + match.start("speaker"), position + match.end("speaker"))
+            if pattern is _AFTER_CUE_SPEAKER and is_pronoun(text[start:end]) and text[start:end] in ("it", "It"):
+                continue
+            return _Attribution(start, end, match.group("cue").lower(), position + match.end())
+    return None
+
+
+# What may stand between the end of an attribution clause and the next piece of the same quote:
+# a few words of circumstance ("in an interview on Tuesday") or an appositive about the speaker.
+_CLAUSE_TAIL = re.compile(r"[^.!?;:“”\"]{0,40}[.,:;—–\-]?\s*|,\s+(?:who|a|an|the|his|her)\b[^“”\"]{0,120}[.,]\s*")
+_NOT_A_TAIL = re.compile(rf"\b(?:that|and|but|as|while|when|because|before|after)\b|(?<![\w’']){_CUE}")
+MERGE_ACROSS_SENTENCES = True
+
+
+def _interruption(text: str, piece: _RawQuote, following: _RawQuote) -> _Attribution | None:
+    """The attribution clause between two pieces of one quote ("We will," she said, "go on."), if any."""
+    between = text[piece.end : following.start]
+    if "\n" in between or len(between) > 200:
+        return None
+    clause = _attribution_after(text, piece.end, following.start)
+    if clause is None:
+        return None
+    tail = text[clause.clause_end : following.start]
+    if not _CLAUSE_TAIL.fullmatch(tail) or _NOT_A_TAIL.search(tail):
+        return None
+    closing_punctuation = text[piece.end - 2 : piece.end - 1] if text[piece.end - 1] != "'" else text[piece.end - 3]
+    if closing_punctuation != "," and not MERGE_ACROSS_SENTENCES:
+        return None
+    return clause
+
+
+def _attribution_before(text: str, sentence_start: int, position: int) -> _Attribution | None:
+    """Attribution right before an opening mark: 'X said:' or 'according to X,'."""
+    prefix = text[sentence_start:position]
+    according = _ACCORDING_BEFORE.search(prefix)
+    if according:
+        start, end = _trim_speaker(text, sentence_start + according.start("speaker"),
+                                   sentence_start + according.end("speaker"))
+        return _Attribution(start, end, "according to")
+    cue_match = _BEFORE_CUE.search(prefix)
+    if cue_match:
+        subject = _SPEAKER_BEFORE_CUE.search(prefix, 0, cue_match.start())
+        if subject and _valid_speaker(subject.group("speaker")):
+            start, end = _trim_speaker(text, sentence_start + subject.start("speaker"),
+                                       sentence_start + subject.end("speaker"))
+            return _Attribution(start, end, cue_match.group("cue").lower())
+        after_cue = re.match(rf"\s+(?P<speaker>{_SPEAKER})", prefix[cue_match.end("cue") :])
+        if after_cue and _valid_speaker(after_cue.group("speaker")):
+            offset = sentence_start + cue_match.end("cue")
+            start, end = _trim_speaker(text, offset + after_cue.start("speaker"), offset + after_cue.end("speaker"))
+            return _Attribution(start, end, cue_match.group("cue").lower())
+    return None
+
+
+def _attribution_in_sentence(text: str, sentence_start: int, sentence_end: int,
+                             quote_start: int, quote_end: int) -> _Attribution | None:
+    """A cue verb anywhere in the quote's sentence with its subject before it (He called it "...")."""
+    for region_start, region_end in ((sentence_start, quote_start), (quote_end, sentence_end)):
+        for cue_match in _CUE_ANYWHERE.finditer(text, region_start, region_end):
+            subject = _SPEAKER_BEFORE_CUE.search(text, region_start, cue_match.start())
+            if subject and _valid_speaker(subject.group("speaker")):
+                start, end = _trim_speaker(text, subject.start("speaker"), subject.end("speaker"))
+                return _Attribution(start, end, cue_match.group("cue").lower())
+    return None
+
+
+def _is_speech(inner: str, attributed: bool) -> bool:
+    """False for scare quotes and quoted titles, which are not speech."""
+    words = _WORD.findall(inner)
+    if not words:
+        return False
+    if len(words) <= 2:
+        # "No," he said.  -- speech punctuation inside the marks and a cue next to it.
+        return attributed and inner.rstrip()[-1:] in ",.!?"
+    if not attributed and len(words) <= 8 and all(word[0].isupper() or len(word) <= 3 for word in words):
+        return False  # a title in Title Case: "The Art of the Deal"
+    return True
+
+
+def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]:
+    """Every direct quote in ``text`` with its speaker, cue and speaker offsets."""
+    if names is None:
+        names = NameIndex(text)
+    raw_quotes = _pair_marks(text)
+    results: list[QuoteSpan] = []
+    previous: tuple[int, int, str, str] | None = None  # (speaker span, resolved name, cue) of the last quote
+    previous_end = -1
+    index = 0
+    while index < len(raw_quotes):
+        first = raw_quotes[index]
+        last = first
+        attribution: _Attribution | None = None
+        # Join the pieces of an interrupted quote: "A," she said, "B."  /  "A," she said. "B."
+        while index + 1 < len(raw_quotes):
+            clause = _interruption(text, last, raw_quotes[index + 1])
+            if clause is None:
+                break
+            attribution = attribution or clause
+            last = raw_quotes[index + 1]
+            index += 1
+        start, end = first.start, last.end
+        paragraph_start, paragraph_end = first.paragraph_start, last.paragraph_end
+        sentence_start, _ = _sentence_bounds(text, start, start, paragraph_start, start)
+        _, sentence_end = _sentence_bounds(text, end, end, end, paragraph_end)
+        if attribution is None:
+            attribution = _attribution_after(text, end, paragraph_end)
+        if attribution is None:
+            attribution = _attribution_before(text, sentence_start, start)
+        if attribution is None:
+            attribution = _attribution_in_sentence(text, sentence_start, sentence_end, start, end)
+        inner = text[start + 1 : end - 1]
+        if not _is_speech(inner, attribution is not None or _stands_alone(text, start, end, paragraph_start,
+                                                                             paragraph_end)):
+            index += 1
+            continue
+        if attribution is not None:
+            speaker_text = text[attribution.speaker_start : attribution.speaker_end]
+            resolved = names.resolve(speaker_text, attribution.speaker_start)
+            previous = (attribution.speaker_start, attribution.speaker_end, resolved, attribution.cue)
+            results.append(QuoteSpan(start=start, end=end, text=text[start:end], speaker=resolved,
+                                     speaker_start=attribution.speaker_start, speaker_end=attribution.speaker_end,
+                                     cue=attribution.cue))
+        elif previous is not None and previous_end >= 0 and start - previous_end < 1500:
+            # A quote standing alone continues the last speaker's words.
+            speaker_start, speaker_end, resolved, cue = previous
+            results.append(QuoteSpan(start=start, end=end, text=text[start:end], speaker=resolved,
+                                     speaker_start=speaker_start, speaker_end=speaker_end, cue=cue, score=0.7))
+        else:
+            results.append(QuoteSpan(start=start, end=end, text=text[start:end], speaker="",
+                                     speaker_start=None, speaker_end=None, cue="", score=0.5))
+        previous_end = end
+        index += 1
+    return results
+
+
+def _stands_alone(text: str, start: int, end: int, paragraph_start: int, paragraph_end: int) -> bool:
+    """True when the quote fills its paragraph (apart from white space and punctuation)."""
+    outside = text[paragraph_start:start] + text[end:paragraph_end]
+    return not re.search(r"\w", outside)
