@@ -36,8 +36,13 @@ _CUE_LEMMAS = (
     "emphasise point boast predict promise vow pledge observe comment report recount conclude call describe "
     "caution charge contend counter allege assert maintain reiterate repeat stress tout mock scoff lament "
     "muse wonder marvel chide blast slam accuse praise thank quote read cite agree concur confirm deny "
-    "estimate write say sing chant cry exclaim"
+    "estimate sing chant cry exclaim answer scream jeer"
 ).split()
+# Base forms that are far more often nouns ("a report", "the call") than verbs of speech.
+_NOUN_LIKE_BASES = frozenset(
+    "state report post comment call quote read point note charge counter claim promise tweet estimate "
+    "answer chant cry continue repeat".split()
+)
 _IRREGULAR = {"say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"),
               "write": ("wrote", "writes", "writing", "written"), "sing": ("sang", "sings", "singing"),
               "read": ("reads", "reading"), "cry": ("cried", "cries", "crying")}
@@ -55,7 +60,9 @@ def _inflections(lemma: str) -> tuple[str, ...]:
     return (lemma, lemma + "ed", lemma + "s", lemma + "ing")
 
 
-CUE_WORDS: frozenset[str] = frozenset(form for lemma in _CUE_LEMMAS for form in _inflections(lemma))
+CUE_WORDS: frozenset[str] = frozenset(
+    form for lemma in _CUE_LEMMAS for form in _inflections(lemma) if form not in _NOUN_LIKE_BASES
+)
 _CUE_ALTERNATION = "|".join(sorted(CUE_WORDS, key=len, reverse=True))
 # Multi-word cues. "according to" is the commonest way news text attributes without a verb.
 _CUE = rf"(?:according\s+to|point(?:ed|s|ing)?\s+out|went\s+on|goes\s+on|(?:{_CUE_ALTERNATION})\b)"
@@ -66,31 +73,40 @@ _TITLE = (
 _NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
 _NAME_LINK = r"(?:de|van|von|bin|al|da|del|la|le|di|du|der|den|ter|y)"
 _PROPER_NAME = rf"(?:{_TITLE}\s+)?{_NAME_WORD}(?:\s+(?:{_NAME_LINK}\s+)?{_NAME_WORD}){{0,4}}"
-_PRONOUN = r"(?:he|she|they|I|we|it|He|She|They|We|It)"
-# "the campaign's spokesman", "a senior official", "another source", "one aide"
-_DESCRIPTION = (
+_PRONOUN = r"(?:he|she|they|I|we|He|She|They|We)"
+_DETERMINER = (
     r"(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any)"
-    r"(?:\s+[\w’'\-]+){1,5}?"
 )
-_SPEAKER = rf"(?:{_PROPER_NAME}|{_PRONOUN}\b|{_DESCRIPTION})"
+# Where a speaker phrase stops: punctuation, or a word that starts circumstance ("on Tuesday").
+_PHRASE_END = (
+    r"(?=\s*[,.;:!?)(]|\s+(?:on|in|at|during|who|after|before|when|as|while|about|to|from|last|this|"
+    r"yesterday|today|earlier|later|recently|told|said|says)\b|\s*$)"
+)
+# "the campaign's spokesman", "a senior official", "another source", "one aide"
+_DESCRIPTION = rf"(?:{_DETERMINER}(?:\s+[\w’'\-]+){{1,6}}?{_PHRASE_END})"
+# "former Rep. George Miller", "master of ceremonies Asab Al-Tabchi", "Sen. Ted Cruz"
+_PREMODIFIED_NAME = rf"(?:(?:[a-z][\w’'\-]*\s+){{0,4}}?{_PROPER_NAME})"
+_SPEAKER = rf"(?:{_PRONOUN}\b|{_PREMODIFIED_NAME}|{_DESCRIPTION})"
+# A speaker phrase that ends right before its cue: a name, a pronoun, a description, or a few
+# lower-case words such as "federal prosecutors".
+_SPEAKER_ENDING = rf"(?:{_PRONOUN}|{_PROPER_NAME}|{_DETERMINER}(?:\s+[\w’'\-]+){{1,6}}|[a-z][\w\-]+(?:\s+[a-z][\w\-]+){{0,2}})"
+_APPOSITIVE = r"(?:\s*\([^()\n]{1,30}\))?(?:,\s[^!?\n“”\"]{1,110}?,)?"
+_ADVERB = r"(?:[a-z]+ly\s+|also\s+|later\s+|then\s+|once\s+|has\s+|had\s+|have\s+|will\s+|would\s+|had\s+once\s+)?"
 
 # Attribution after a closing mark: ", she said", " said the senator", ", according to the ministry".
 _AFTER_SPEAKER_CUE = re.compile(
-    rf"[\s,;:—–\-]*(?P<speaker>{_PROPER_NAME}|{_PRONOUN}\b|(?:{_DESCRIPTION}))"
-    rf"(?:,\s[^,.!?\n“”\"]{{1,80}},)?\s+(?:also\s+|later\s+|then\s+|previously\s+|once\s+|has\s+|had\s+)?"
-    rf"(?P<cue>{_CUE})",
+    rf"[\s,;:—–\-]*(?P<speaker>{_SPEAKER_ENDING}){_APPOSITIVE}\s+{_ADVERB}(?P<cue>{_CUE})"
 )
-_AFTER_CUE_SPEAKER = re.compile(
-    rf"[\s,;:—–\-]*(?P<cue>{_CUE})\s+(?P<speaker>{_PROPER_NAME}|{_PRONOUN}\b|{_DESCRIPTION}\b)"
-)
-# Attribution before an opening mark: "X said:", "X told reporters on Tuesday,", "According to X,".
-_BEFORE_CUE = re.compile(rf"(?P<cue>{_CUE})[^.!?\n“”\"]{{0,60}}?[:,]?\s*$")
+_AFTER_CUE_SPEAKER = re.compile(rf"[\s,;:—–\-]*(?P<cue>{_CUE})\s+(?P<speaker>{_SPEAKER})")
 _ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<speaker>{_SPEAKER})\s*,\s*$")
+# "Bush: "The mission ..."" -- a name and a colon introduce the words of a transcript or a post.
+_NAME_COLON = re.compile(rf"^\W*(?P<speaker>{_PREMODIFIED_NAME}{_APPOSITIVE})\s*:\s*$")
 _CUE_ANYWHERE = re.compile(rf"(?<![\w’'])(?P<cue>{_CUE})")
-_SPEAKER_BEFORE_CUE = re.compile(
-    rf"(?P<speaker>{_PROPER_NAME}|{_PRONOUN}|{_DESCRIPTION})"
-    rf"(?:,\s[^,.!?\n“”\"]{{1,80}},)?\s+(?:[a-z]+ly\s+|also\s+|later\s+|has\s+|had\s+|have\s+|will\s+|would\s+)?$"
-)
+_SPEAKER_BEFORE_CUE = re.compile(rf"(?P<speaker>{_SPEAKER_ENDING}){_APPOSITIVE}\s*,?\s+{_ADVERB}$")
+# Participles attribute to the subject of the sentence: "Clinton ..., telling the crowd, "...""
+_PARTICIPLE = re.compile(r"ing$")
+_SENTENCE_SUBJECT = re.compile(rf"^[\W]*(?:(?:[A-Z][a-z]+|[Oo]n|[Ii]n|[Aa]t|[Ll]ater|[Aa]fter)\b[^,]{{0,40}},\s+)?"
+                               rf"(?P<speaker>{_PRONOUN}\b|{_PROPER_NAME}|{_DESCRIPTION})")
 
 _SENTENCE_BREAK = re.compile(r"[.!?](?=[\s\"“”’)]|$)|\n")
 _WORD = re.compile(r"[\w’'\-]+")
@@ -225,7 +241,7 @@ def _attribution_after(text: str, position: int, limit: int) -> _Attribution | N
 
 # What may stand between the end of an attribution clause and the next piece of the same quote:
 # a few words of circumstance ("in an interview on Tuesday") or an appositive about the speaker.
-_CLAUSE_TAIL = re.compile(r"[^.!?;:“”\"]{0,40}[.,:;—–\-]?\s*|,\s+(?:who|a|an|the|his|her)\b[^“”\"]{0,120}[.,]\s*")
+_CLAUSE_TAIL = re.compile(r"[^“”\"]{0,130}[.,:;—–\-]?\s*|,\s+(?:who|a|an|the|his|her)\b[^“”\"]{0,120}[.,]\s*")
 _NOT_A_TAIL = re.compile(rf"\b(?:that|and|but|as|while|when|because|before|after)\b|(?<![\w’']){_CUE}")
 MERGE_ACROSS_SENTENCES = True
 
@@ -247,38 +263,83 @@ def _interruption(text: str, piece: _RawQuote, following: _RawQuote) -> _Attribu
     return clause
 
 
+def _speaker_at(text: str, start: int, end: int, cue: str) -> _Attribution | None:
+    start, end = _trim_speaker(text, start, end)
+    if end <= start or not _valid_speaker(text[start:end]):
+        return None
+    return _Attribution(start, end, cue.lower())
+
+
+def _subject_of(text: str, sentence_start: int, limit: int, cue: str) -> _Attribution | None:
+    """The subject at the start of the sentence, for a participle cue ("..., saying")."""
+    match = _SENTENCE_SUBJECT.match(text[sentence_start:limit])
+    if not match:
+        return None
+    return _speaker_at(text, sentence_start + match.start("speaker"), sentence_start + match.end("speaker"), cue)
+
+
+def _attribution_of_cue(text: str, sentence_start: int, cue_match: re.Match[str]) -> _Attribution | None:
+    """The speaker of a cue found inside a sentence: its subject, or who follows the verb."""
+    cue = cue_match.group("cue")
+    subject = _SPEAKER_BEFORE_CUE.search(text, sentence_start, cue_match.start())
+    if _PARTICIPLE.search(cue) or (subject and subject.group("speaker").split()[-1] in ("and", "but")):
+        return _subject_of(text, sentence_start, cue_match.start(), cue)
+    if subject:
+        found = _speaker_at(text, subject.start("speaker"), subject.end("speaker"), cue)
+        if found:
+            return found
+    after = re.compile(rf"\s+(?P<speaker>{_SPEAKER})").match(text, cue_match.end())
+    if after and text[after.start("speaker")].isupper():
+        return _speaker_at(text, after.start("speaker"), after.end("speaker"), cue)
+    return None
+
+
+_SENTENCE_END_INSIDE = re.compile(r"[.!?][\"”’']*\s+[\"“‘']*[A-Z]")
+MERGE_PARTIALS = True
+
+
+def _same_sentence(text: str, piece: _RawQuote, following: _RawQuote) -> bool:
+    """True when two quoted fragments sit in one sentence of paraphrase (calls it "x" and "y")."""
+    if text[piece.end - 2 : piece.end - 1] in (".", "!", "?"):
+        return False
+    before = text[max(0, piece.start - 3) : piece.start].rstrip()
+    if not before or not (before[-1].isalpha() or before[-1] == ","):
+        return False  # the first piece opens its sentence: it is a direct quote, not paraphrase
+    between = text[piece.end : following.start]
+    return len(between) <= 120 and "\n" not in between and not _SENTENCE_END_INSIDE.search(
+        text, piece.end - 2, following.start + 2
+    )
+
+
 def _attribution_before(text: str, sentence_start: int, position: int) -> _Attribution | None:
-    """Attribution right before an opening mark: 'X said:' or 'according to X,'."""
+    """Attribution right before an opening mark: 'X said:', 'according to X,', 'X:'."""
     prefix = text[sentence_start:position]
     according = _ACCORDING_BEFORE.search(prefix)
     if according:
-        start, end = _trim_speaker(text, sentence_start + according.start("speaker"),
-                                   sentence_start + according.end("speaker"))
-        return _Attribution(start, end, "according to")
-    cue_match = _BEFORE_CUE.search(prefix)
-    if cue_match:
-        subject = _SPEAKER_BEFORE_CUE.search(prefix, 0, cue_match.start())
-        if subject and _valid_speaker(subject.group("speaker")):
-            start, end = _trim_speaker(text, sentence_start + subject.start("speaker"),
-                                       sentence_start + subject.end("speaker"))
-            return _Attribution(start, end, cue_match.group("cue").lower())
-        after_cue = re.match(rf"\s+(?P<speaker>{_SPEAKER})", prefix[cue_match.end("cue") :])
-        if after_cue and _valid_speaker(after_cue.group("speaker")):
-            offset = sentence_start + cue_match.end("cue")
-            start, end = _trim_speaker(text, offset + after_cue.start("speaker"), offset + after_cue.end("speaker"))
-            return _Attribution(start, end, cue_match.group("cue").lower())
-    return None
+        return _speaker_at(text, sentence_start + according.start("speaker"),
+                           sentence_start + according.end("speaker"), "according to")
+    colon = _NAME_COLON.match(prefix)
+    if colon:
+        found = _speaker_at(text, sentence_start + colon.start("speaker"), sentence_start + colon.end("speaker"), ":")
+        if found:
+            return found
+    # The last cue of the sentence that the quote follows closely ("X told reporters Tuesday: ").
+    last_cue = None
+    for cue_match in _CUE_ANYWHERE.finditer(text, max(sentence_start, position - 90), position):
+        last_cue = cue_match
+    if last_cue is None or re.search(r"[.!?;]", text[last_cue.end() : position]):
+        return None
+    return _attribution_of_cue(text, sentence_start, last_cue)
 
 
 def _attribution_in_sentence(text: str, sentence_start: int, sentence_end: int,
                              quote_start: int, quote_end: int) -> _Attribution | None:
-    """A cue verb anywhere in the quote's sentence with its subject before it (He called it "...")."""
+    """A cue verb anywhere in the quote's sentence (He called it "a disgrace")."""
     for region_start, region_end in ((sentence_start, quote_start), (quote_end, sentence_end)):
         for cue_match in _CUE_ANYWHERE.finditer(text, region_start, region_end):
-            subject = _SPEAKER_BEFORE_CUE.search(text, region_start, cue_match.start())
-            if subject and _valid_speaker(subject.group("speaker")):
-                start, end = _trim_speaker(text, subject.start("speaker"), subject.end("speaker"))
-                return _Attribution(start, end, cue_match.group("cue").lower())
+            found = _attribution_of_cue(text, sentence_start, cue_match)
+            if found:
+                return found
     return None
 
 
@@ -312,8 +373,10 @@ def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]
         while index + 1 < len(raw_quotes):
             clause = _interruption(text, last, raw_quotes[index + 1])
             if clause is None:
-                break
-            attribution = attribution or clause
+                if not (MERGE_PARTIALS and _same_sentence(text, last, raw_quotes[index + 1])):
+                    break
+            else:
+                attribution = attribution or clause
             last = raw_quotes[index + 1]
             index += 1
         start, end = first.start, last.end
