@@ -1,7 +1,7 @@
 """Check-worthiness: how much a sentence is worth fact-checking, as a number from 0 to 1.
 
-A linear model over sparse binary features of the sentence (lower-cased words, word pairs,
-character n-grams and a few shape cues such as "has a percentage"), trained by
+A linear model over sparse binary features of the sentence (lower-cased words, word pairs and
+a few shape cues such as "has a number"; character n-grams were tried and did not help), trained by
 ``scripts/train_checkworthiness.py`` and shipped as a small JSON file of feature weights. Scoring
 is a sum of dictionary look-ups, so it needs no numerical library and runs in microseconds.
 The same ``sentence_features`` function is used for training and scoring, so the two cannot
@@ -25,7 +25,6 @@ _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty seventy "
     "eighty ninety hundred thousand million billion trillion percent half double triple dozen".split()
 )
-_CHAR_NGRAM_SIZES = (3, 4, 5)
 
 
 def _normalise_token(token: str) -> str:
@@ -45,9 +44,6 @@ def sentence_features(sentence: str) -> set[str]:
     features.update("w:" + token for token in tokens)
     padded = ["<s>", *tokens, "</s>"]
     features.update(f"b:{left}_{right}" for left, right in zip(padded, padded[1:], strict=False))
-    squeezed = " " + " ".join(tokens) + " "
-    for size in _CHAR_NGRAM_SIZES:
-        features.update("c:" + squeezed[index : index + size] for index in range(len(squeezed) - size + 1))
     # Shape cues: quantities, comparisons and named things are what checkers look for.
     word_count = len(tokens)
     features.add(f"len:{min(word_count // 5, 8)}")

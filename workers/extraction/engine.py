@@ -1,34 +1,49 @@
-"""The extraction engine: claims (check-worthy sentences) and direct quotes of a text."""
+"""The extraction engine: check-worthy claims and direct quotes of a text, anchored to offsets.
+
+``extract(text)`` splits the text into sentences (``segmentation``), scores each with the
+shipped check-worthiness model (``checkworthiness``), keeps those at or over the threshold as
+claims with their facets (``facets``), and finds direct quotes with their speakers (``quotes``).
+Pure Python: no Django, no numerical library, no download at run time.
+"""
 
 from __future__ import annotations
 
-import re
-
+from workers.extraction.checkworthiness import load_model
+from workers.extraction.facets import claim_facets
 from workers.extraction.names import NameIndex
 from workers.extraction.quotes import extract_quotes
+from workers.extraction.segmentation import split_sentences
 from workers.extraction.types import ClaimSpan, Extraction
 
-EXTRACTOR_VERSION = "rules-1"
+# Bump when segmentation, quote or facet rules change; the model part follows the model file.
+RULES_VERSION = 2
+_MODEL = load_model()
+EXTRACTOR_VERSION = f"rules-{RULES_VERSION}+model-{_MODEL.digest[:12]}"
+DEFAULT_CLAIM_THRESHOLD = _MODEL.threshold
+# Shorter sentences ("Thank you.", "Yes.") carry nothing to check.
+_MIN_CLAIM_WORDS = 4
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’]?|$)", re.MULTILINE)
-_NUMBER = re.compile(r"\d")
 
+def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
+    """Claims and quotes of ``text``; every span satisfies ``text[span.start:span.end] == span.text``.
 
-def extract(text: str, *, claim_threshold: float = 0.5) -> Extraction:
-    """Claims and quotes of ``text``, every span anchored to offsets in it."""
-    claims = []
-    for match in _SENTENCE.finditer(text):
-        start, end = match.start(), match.end()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end - start < 20:
+    ``claim_threshold`` is the lowest check-worthiness (0..1) of a returned claim; by default the
+    threshold tuned on the training data, stored with the model.
+    """
+    threshold = DEFAULT_CLAIM_THRESHOLD if claim_threshold is None else claim_threshold
+    names = NameIndex(text)
+    claims: list[ClaimSpan] = []
+    for sentence in split_sentences(text):
+        if sentence.junk:
             continue
-        sentence = text[start:end]
-        attributed = " said" in sentence or "according to" in sentence.lower()
-        score = 0.3 + 0.4 * bool(_NUMBER.search(sentence)) + 0.2 * attributed
-        if score >= claim_threshold:
-            claims.append(ClaimSpan(start=start, end=end, text=sentence, score=min(score, 1.0)))
-    quotes = extract_quotes(text, NameIndex(text))
+        sentence_text = text[sentence.start : sentence.end]
+        if len(sentence_text.split()) < _MIN_CLAIM_WORDS:
+            continue
+        score = _MODEL.score(sentence_text)
+        if score >= threshold:
+            claims.append(ClaimSpan(
+                start=sentence.start, end=sentence.end, text=sentence_text, score=round(score, 4),
+                facets=claim_facets(sentence_text, names, sentence.start),
+            ))
+    quotes = extract_quotes(text, names)
     return Extraction(claims=claims, quotes=quotes, version=EXTRACTOR_VERSION)

@@ -34,7 +34,7 @@ _NOT_PERSON_WORDS = frozenset(
 )
 _NAME_RUN = re.compile(
     r"(?<![\w’'])(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev)\.?\s+)?"
-    r"[A-Z][a-zà-ÿ’'\-]+(?:\s+(?:[A-Z]\.\s*)*(?:(?:de|van|von|bin|al|da|del|la|le|di)\s+)?[A-Z][a-zà-ÿ’'\-]+){0,3}"
+    r"[A-Z][a-zà-ÿ][A-Za-zà-ÿ’'\-]*(?:\s+(?:[A-Z]\.\s*)*(?:(?:de|van|von|bin|al|da|del|la|le|di)\s+)?[A-Z][a-zà-ÿ][A-Za-zà-ÿ’'\-]*){0,3}"
 )
 _TITLE_PREFIX = re.compile(
     r"^(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|Pres|President|Senator|Governor|"
@@ -75,6 +75,10 @@ class NameIndex:
             if len(bare_words) >= 2:
                 self._full_by_surname.setdefault(bare_words[-1], []).append((match.start(), bare))
 
+    def mentions(self) -> list[str]:
+        """Every person mention, in order of appearance (titles removed)."""
+        return list(self._names)
+
     def full_name(self, name: str, position: int) -> str:
         """The latest full name before ``position`` that ends with ``name``'s surname, else ``name``."""
         bare = _strip_title(name)
@@ -102,6 +106,6 @@ class NameIndex:
         phrase = speaker.strip()
         if is_pronoun(phrase):
             return self.last_person_before(position)
-        if phrase[:1].isupper() and not phrase.split()[0].lower() in ("the", "a", "an", "another", "one"):
+        if phrase[:1].isupper() and phrase.split()[0].lower() not in ("the", "a", "an", "another", "one"):
             return self.full_name(phrase, position)
         return phrase

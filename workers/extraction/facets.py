@@ -1,0 +1,124 @@
+"""Facets of a claim: what a reviewer has to check in it.
+
+Heuristics without a tagger: numbers and quantities, dates, people, places, organisations and
+the speaker the claim is attributed to. Each list keeps the order of appearance without
+duplicates; an empty facet is left out of the result.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from workers.extraction.names import NameIndex, is_pronoun
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
+    rf"|{_MONTH}\s+\d{{4}}|(?:in|since|by|until|from|of|during)\s+(?:19|20)\d\d(?:s)?"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}"
+    r"|(?:last|next|this|on)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year)"
+    r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|tomorrow)\b"
+)
+_SCALE = r"(?:hundred|thousand|million|billion|trillion|bn|m|k)\b"
+_UNIT = (
+    r"(?:percent|per\s+cent|percentage\s+points?|%|people|persons|troops|soldiers|jobs|votes|voters|"
+    r"dollars|euros|pounds|years?|months?|weeks?|days?|hours?|km|kilometres|kilometers|miles|kg|tons|tonnes|"
+    r"barrels|acres|units|times|points|seats|deaths|cases)"
+)
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred|a\s+dozen|dozens|half|a\s+third|a\s+quarter)"
+)
+_QUANTITY = re.compile(
+    rf"(?:[$€£¥]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?{_SCALE})?(?:\s?{_UNIT})?"
+    rf"|\b{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*(?:\s+{_SCALE})?(?:\s+{_UNIT})\b",
+    re.IGNORECASE,
+)
+_ORGANISATION = re.compile(
+    r"\b(?:(?:the\s+)?(?:[A-Z][\w&'’\-]*\s+(?:of\s+(?:the\s+)?)?){0,4}"
+    r"(?:Party|Ministry|Department|Council|Commission|Committee|Agency|Bank|University|Institute|Foundation|"
+    r"Association|Union|Organi[sz]ation|Corporation|Company|Group|Court|Senate|Congress|Parliament|Army|Navy|"
+    r"Force|Police|Service|Office|Board|Fund|Times|Post|News|Journal|Inc\.?|Corp\.?|Ltd\.?|PLC|LLC|"
+    r"Campaign|Administration|Government|Cabinet|Assembly|Alliance|Federation|Authority|Bureau)"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3})?"
+    r"|\b[A-Z]{2,6}\b(?!\.))"
+)
+_NOT_ORGANISATION = frozenset("I II III IV US UK EU OK TV AM PM".split())
+# Countries, US states and large cities cover most places in news text; "in <Capitalised>" adds more.
+_KNOWN_PLACES = frozenset(
+    """afghanistan albania algeria argentina armenia australia austria azerbaijan belarus belgium bolivia bosnia
+    brazil bulgaria canada chile china colombia croatia cuba cyprus czechia denmark egypt estonia ethiopia
+    finland france georgia germany greece hungary iceland india indonesia iran iraq ireland israel italy japan
+    jordan kazakhstan kenya korea kosovo kuwait latvia lebanon libya lithuania luxembourg mexico moldova
+    montenegro morocco netherlands nigeria norway pakistan palestine peru philippines poland portugal qatar
+    romania russia rwanda serbia slovakia slovenia somalia spain sudan sweden switzerland syria taiwan turkey
+    ukraine venezuela vietnam yemen britain england scotland wales europe africa asia america gaza crimea
+    donbas kyiv kiev moscow washington london paris berlin brussels beijing tokyo rome madrid warsaw
+    alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois
+    indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi
+    missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia
+    wisconsin wyoming chicago boston houston philadelphia detroit atlanta miami seattle denver cleveland""".split()
+)
+_MULTIWORD_PLACE = re.compile(
+    r"\b(?:New\s+(?:York|Jersey|Hampshire|Mexico|Zealand|Delhi|Orleans)|North\s+(?:Carolina|Dakota|Korea)|"
+    r"South\s+(?:Carolina|Dakota|Korea|Africa|Sudan)|West\s+Virginia|Rhode\s+Island|Saudi\s+Arabia|"
+    r"United\s+(?:States|Kingdom|Arab\s+Emirates)|Los\s+Angeles|San\s+Francisco|Hong\s+Kong|Middle\s+East|"
+    r"Sri\s+Lanka|Czech\s+Republic|Ivory\s+Coast)\b"
+)
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-zà-ÿ]+\b")
+_IN_PLACE = re.compile(r"\b(?:in|from|to|near|outside)\s+([A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?)(?=[\s,.;])")
+_ATTRIBUTED_TO = re.compile(
+    r"\b[Aa]ccording\s+to\s+(?P<a>(?:the\s+)?[\w’'\-. ]{2,60}?)(?=[,.;]|$)"
+    r"|(?P<b>(?:the\s+)?(?:[A-Z][\w’'\-.]*\s+){0,4}[A-Z][\w’'\-.]*|[Hh]e|[Ss]he|[Tt]hey)\s+"
+    r"(?:said|says|stated|told|claimed|announced|added|wrote|argued|insisted|warned)\b"
+    r"|\b(?:said|says|stated|claimed|announced)\s+(?P<c>(?:the\s+)?(?:[A-Z][\w’'\-.]*\s*){1,4})(?=[,.;]|$)"
+)
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        cleaned = item.strip(" ,.;")
+        if cleaned and cleaned not in seen:
+            seen[cleaned] = None
+    return list(seen)
+
+
+def claim_facets(sentence: str, names: NameIndex | None = None, position: int = 0) -> dict[str, Any]:
+    """The facets of one claim sentence; ``names``/``position`` resolve a pronoun speaker."""
+    dates = _unique([match.group() for match in _DATE.finditer(sentence)])
+    date_text = " ".join(dates)
+    numbers = _unique(
+        [match.group() for match in _QUANTITY.finditer(sentence) if match.group().strip() not in date_text]
+    )
+    organisations = _unique(
+        [match.group() for match in _ORGANISATION.finditer(sentence) if match.group() not in _NOT_ORGANISATION]
+    )
+    places = _unique(
+        [match.group() for match in _MULTIWORD_PLACE.finditer(sentence)]
+        + [word for word in _CAPITALISED_WORD.findall(sentence) if word.lower() in _KNOWN_PLACES]
+        + [match.group(1) for match in _IN_PLACE.finditer(sentence)
+           if not any(match.group(1) in organisation for organisation in organisations)
+           and not re.match(_MONTH + "$", match.group(1))]
+    )
+    local_names = NameIndex(sentence)
+    people = _unique([
+        name for name in local_names.mentions()
+        if name not in places and not any(name in organisation for organisation in organisations)
+    ])
+    facets: dict[str, Any] = {
+        "numbers": numbers, "dates": dates, "people": people, "places": places, "organisations": organisations,
+    }
+    speaker_match = _ATTRIBUTED_TO.search(sentence)
+    if speaker_match:
+        speaker = next(group for group in speaker_match.groups() if group).strip()
+        if is_pronoun(speaker) and names is not None:
+            speaker = names.resolve(speaker, position + speaker_match.start()) or speaker
+        elif names is not None and speaker[:1].isupper():
+            speaker = names.resolve(speaker, position + speaker_match.start()) or speaker
+        facets["speaker"] = speaker
+    return {key: value for key, value in facets.items() if value}
