@@ -36,10 +36,7 @@ _NAME_RUN = re.compile(
     r"(?<![\w’'])(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev)\.?\s+)?"
     r"[A-Z][a-zà-ÿ][A-Za-zà-ÿ’'\-]*(?:\s+(?:[A-Z]\.\s*)*(?:(?:de|van|von|bin|al|da|del|la|le|di)\s+)?[A-Z][a-zà-ÿ][A-Za-zà-ÿ’'\-]*){0,3}"
 )
-_TITLE_PREFIX = re.compile(
-    r"^(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|Pres|President|Senator|Governor|"
-    r"Secretary|Minister|Judge|Mayor|Former|Vice|Deputy)\.?\s+)+"
-)
+_TITLE_PREFIX = re.compile(r"^(?:(?:" + "|".join(sorted(_TITLE_WORDS, key=len, reverse=True)) + r")\.?\s+)+", re.I)
 
 
 def is_pronoun(phrase: str) -> bool:
@@ -80,19 +77,18 @@ class NameIndex:
         return list(self._names)
 
     def full_name(self, name: str, position: int) -> str:
-        """The latest full name before ``position`` that ends with ``name``'s surname, else ``name``."""
+        """The latest full name before ``position`` that ends with ``name``, else the first after, else ``name``."""
         bare = _strip_title(name)
         words = bare.split()
         if not words:
             return name.strip()
         candidates = self._full_by_surname.get(words[-1], [])
-        best = ""
-        for start, full in candidates:
-            if start > position and best:
-                break
+        index = bisect.bisect_left(candidates, (position, ""))
+        # Walk back from the mention to the nearest earlier full name, then forward if none.
+        for _start, full in [*reversed(candidates[max(0, index - 20) : index]), *candidates[index : index + 20]]:
             if len(full.split()) >= len(words) and full.endswith(bare):
-                best = full
-        return best or bare
+                return full
+        return bare
 
     def last_person_before(self, position: int) -> str:
         """The person mentioned last before ``position`` (full name), or "" if none."""

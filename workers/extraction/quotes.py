@@ -89,7 +89,9 @@ _PREMODIFIED_NAME = rf"(?:(?:[a-z][\w’'\-]*\s+){{0,4}}?{_PROPER_NAME})"
 _SPEAKER = rf"(?:{_PRONOUN}\b|{_PREMODIFIED_NAME}|{_DESCRIPTION})"
 # A speaker phrase that ends right before its cue: a name, a pronoun, a description, or a few
 # lower-case words such as "federal prosecutors".
-_SPEAKER_ENDING = rf"(?:{_PRONOUN}|{_PROPER_NAME}|{_DETERMINER}(?:\s+[\w’'\-]+){{1,6}}|[a-z][\w\-]+(?:\s+[a-z][\w\-]+){{0,2}})"
+_SPEAKER_ENDING = (
+    rf"(?:{_PRONOUN}|{_PROPER_NAME}|{_DETERMINER}(?:\s+[\w’'\-]+){{1,6}}|[a-z][\w\-]+(?:\s+[a-z][\w\-]+){{0,2}})"
+)
 _APPOSITIVE = r"(?:\s*\([^()\n]{1,30}\))?(?:,\s[^!?\n“”\"]{1,110}?,)?"
 _ADVERB = r"(?:[a-z]+ly\s+|also\s+|later\s+|then\s+|once\s+|has\s+|had\s+|have\s+|will\s+|would\s+|had\s+once\s+)?"
 
@@ -101,7 +103,19 @@ _AFTER_CUE_SPEAKER = re.compile(rf"[\s,;:—–\-]*(?P<cue>{_CUE})\s+(?P<speaker
 _ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<speaker>{_SPEAKER})\s*,\s*$")
 # "Bush: "The mission ..."" -- a name and a colon introduce the words of a transcript or a post.
 _NAME_COLON = re.compile(rf"^\W*(?P<speaker>{_PREMODIFIED_NAME}{_APPOSITIVE})\s*:\s*$")
-_CUE_ANYWHERE = re.compile(rf"(?<![\w’'])(?P<cue>{_CUE})")
+# Candidate cue words are found with a plain word pattern and a set look-up: a regex alternation
+# of every inflected cue, tried at each position, is many times slower on long sentences.
+_CUE_CANDIDATE = re.compile(
+    r"(?<![\w’'])(?P<cue>(?:according\s+to|point(?:ed|s|ing)?\s+out|went\s+on|goes\s+on)\b|[a-z]+\b)"
+)
+
+
+def _find_cues(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Cue words and phrases of ``text[start:end]``, in order."""
+    for match in _CUE_CANDIDATE.finditer(text, start, end):
+        word = match.group("cue")
+        if word in CUE_WORDS or " " in word or "\n" in word or "\t" in word:
+            yield match
 _SPEAKER_BEFORE_CUE = re.compile(rf"(?P<speaker>{_SPEAKER_ENDING}){_APPOSITIVE}\s*,?\s+{_ADVERB}$")
 # Participles attribute to the subject of the sentence: "Clinton ..., telling the crowd, "...""
 _PARTICIPLE = re.compile(r"ing$")
@@ -193,8 +207,15 @@ def _pair_marks(text: str) -> list[_RawQuote]:
     return quotes
 
 
+# How far a quote's sentence is looked for on either side; bounds the work per quote so that a
+# text without sentence breaks (or thousands of marks) stays linear.
+_SENTENCE_WINDOW = 400
+
+
 def _sentence_bounds(text: str, start: int, end: int, lower: int, upper: int) -> tuple[int, int]:
-    """The sentence around ``start..end`` within ``lower..upper`` (a paragraph)."""
+    """The sentence around ``start..end`` within ``lower..upper`` (a paragraph), at most a window wide."""
+    lower = max(lower, start - _SENTENCE_WINDOW)
+    upper = min(upper, end + _SENTENCE_WINDOW)
     left = lower
     for match in _SENTENCE_BREAK.finditer(text, lower, start):
         left = match.end()
@@ -281,7 +302,7 @@ def _subject_of(text: str, sentence_start: int, limit: int, cue: str) -> _Attrib
 def _attribution_of_cue(text: str, sentence_start: int, cue_match: re.Match[str]) -> _Attribution | None:
     """The speaker of a cue found inside a sentence: its subject, or who follows the verb."""
     cue = cue_match.group("cue")
-    subject = _SPEAKER_BEFORE_CUE.search(text, sentence_start, cue_match.start())
+    subject = _SPEAKER_BEFORE_CUE.search(text, max(sentence_start, cue_match.start() - 200), cue_match.start())
     if _PARTICIPLE.search(cue) or (subject and subject.group("speaker").split()[-1] in ("and", "but")):
         return _subject_of(text, sentence_start, cue_match.start(), cue)
     if subject:
@@ -305,6 +326,9 @@ def _same_sentence(text: str, piece: _RawQuote, following: _RawQuote) -> bool:
     before = text[max(0, piece.start - 3) : piece.start].rstrip()
     if not before or not (before[-1].isalpha() or before[-1] == ","):
         return False  # the first piece opens its sentence: it is a direct quote, not paraphrase
+    words_before = len(_WORD.findall(text, piece.start, piece.end))
+    if words_before < 3 or len(_WORD.findall(text, following.start, following.end)) < 3:
+        return False  # scare-quoted terms are not fragments of speech
     between = text[piece.end : following.start]
     return len(between) <= 120 and "\n" not in between and not _SENTENCE_END_INSIDE.search(
         text, piece.end - 2, following.start + 2
@@ -325,7 +349,7 @@ def _attribution_before(text: str, sentence_start: int, position: int) -> _Attri
             return found
     # The last cue of the sentence that the quote follows closely ("X told reporters Tuesday: ").
     last_cue = None
-    for cue_match in _CUE_ANYWHERE.finditer(text, max(sentence_start, position - 90), position):
+    for cue_match in _find_cues(text, max(sentence_start, position - 90), position):
         last_cue = cue_match
     if last_cue is None or re.search(r"[.!?;]", text[last_cue.end() : position]):
         return None
@@ -336,7 +360,7 @@ def _attribution_in_sentence(text: str, sentence_start: int, sentence_end: int,
                              quote_start: int, quote_end: int) -> _Attribution | None:
     """A cue verb anywhere in the quote's sentence (He called it "a disgrace")."""
     for region_start, region_end in ((sentence_start, quote_start), (quote_end, sentence_end)):
-        for cue_match in _CUE_ANYWHERE.finditer(text, region_start, region_end):
+        for cue_match in _find_cues(text, region_start, region_end):
             found = _attribution_of_cue(text, sentence_start, cue_match)
             if found:
                 return found

@@ -1,0 +1,57 @@
+"""Claims: scores, threshold, facets, junk, and the shipped model."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from workers.extraction import EXTRACTOR_VERSION, extract
+from workers.extraction.checkworthiness import MODEL_PATH, load_model
+
+ARTICLE = """Defence ministers agree new drone plan
+By Defence Industry Europe
+
+Unemployment in Germany rose by 12 percent in 2023, according to the Federal Employment Agency.
+Thank you all for coming.
+Advertisement
+Photo: Reuters
+Tags: NATO, Defence, Ukraine, Drones"""
+
+
+def test_every_sentence_over_the_threshold_is_a_claim_with_a_score() -> None:
+    everything = extract(ARTICLE, claim_threshold=0.0)
+    assert everything.claims, "a zero threshold keeps every prose sentence"
+    assert all(0.0 <= claim.score <= 1.0 for claim in everything.claims)
+    nothing = extract(ARTICLE, claim_threshold=1.01)
+    assert nothing.claims == []
+
+
+def test_junk_never_becomes_a_claim() -> None:
+    texts = [claim.text for claim in extract(ARTICLE, claim_threshold=0.0).claims]
+    for junk in ("By Defence Industry Europe", "Advertisement", "Photo: Reuters", "Tags: NATO"):
+        assert not any(junk in text for text in texts), f"{junk!r} became a claim"
+
+
+def test_statistical_sentence_is_check_worthy_and_carries_facets() -> None:
+    claims = extract(ARTICLE).claims
+    statistic = next(claim for claim in claims if "Unemployment" in claim.text)
+    assert "12 percent" in statistic.facets["numbers"]
+    assert any("2023" in date for date in statistic.facets["dates"])
+    assert "Germany" in statistic.facets["places"]
+    assert any("Employment Agency" in organisation for organisation in statistic.facets["organisations"])
+    assert statistic.facets["speaker"] == "the Federal Employment Agency"
+
+
+def test_people_and_resolved_speaker_facets() -> None:
+    text = "Chancellor Olaf Scholz spoke on Monday. He said the army will hire 20,000 soldiers by 2027."
+    claim = next(claim for claim in extract(text, claim_threshold=0.0).claims if "20,000" in claim.text)
+    assert claim.facets["speaker"] == "Olaf Scholz"
+    assert "20,000 soldiers" in claim.facets["numbers"]
+
+
+def test_model_is_small_plain_json_and_named_in_the_version() -> None:
+    assert MODEL_PATH.stat().st_size < 5 * 1024 * 1024
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert 0.0 < data["threshold"] < 1.0 and data["weights"]
+    assert load_model().digest[:12] in EXTRACTOR_VERSION
+    assert re.fullmatch(r"rules-\d+\+model-[0-9a-f]{12}", EXTRACTOR_VERSION)
