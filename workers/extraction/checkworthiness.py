@@ -11,6 +11,7 @@ drift apart.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -43,7 +44,7 @@ def sentence_features(sentence: str) -> set[str]:
     features = {"<bias>"}
     features.update("w:" + token for token in tokens)
     padded = ["<s>", *tokens, "</s>"]
-    features.update(f"b:{left}_{right}" for left, right in zip(padded, padded[1:], strict=False))
+    features.update(f"b:{left}_{right}" for left, right in itertools.pairwise(padded))
     # Shape cues: quantities, comparisons and named things are what checkers look for.
     word_count = len(tokens)
     features.add(f"len:{min(word_count // 5, 8)}")
