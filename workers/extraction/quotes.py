@@ -367,6 +367,26 @@ def _attribution_in_sentence(text: str, sentence_start: int, sentence_end: int,
     return None
 
 
+def _attribution_just_before(text: str, sentence_start: int) -> _Attribution | None:
+    """The attribution of the sentence just before a quote that has none of its own.
+
+    "Sam Lau said in a statement.\n\n"There are no paper ballots ..."": the speaker is named by
+    the last cue of the preceding sentence, when that sentence ends with its attribution.
+    """
+    window_start = max(0, sentence_start - 250)
+    last_cue = None
+    for cue_match in _find_cues(text, window_start, sentence_start):
+        last_cue = cue_match
+    if last_cue is None or re.search(r"[“”\"]", text[last_cue.end() : sentence_start]):
+        return None
+    if len(text[last_cue.end() : sentence_start].strip()) > 60:
+        return None
+    previous_start = window_start
+    for match in _SENTENCE_BREAK.finditer(text, window_start, last_cue.start()):
+        previous_start = match.end()
+    return _attribution_of_cue(text, previous_start, last_cue)
+
+
 def _is_speech(inner: str, attributed: bool) -> bool:
     """False for scare quotes and quoted titles, which are not speech."""
     words = _WORD.findall(inner)
@@ -413,6 +433,8 @@ def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]
             attribution = _attribution_before(text, sentence_start, start)
         if attribution is None:
             attribution = _attribution_in_sentence(text, sentence_start, sentence_end, start, end)
+        if attribution is None:
+            attribution = _attribution_just_before(text, sentence_start)
         inner = text[start + 1 : end - 1]
         if not _is_speech(inner, attribution is not None or _stands_alone(text, start, end, paragraph_start,
                                                                              paragraph_end)):
