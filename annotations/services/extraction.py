@@ -19,7 +19,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from annotations.errors import PermanentExtractionError
 from annotations.models import Article, ArticleRevision, ExtractionJob, Item
-from workers.extraction import Extraction, clean_text
+from workers.extraction import ClaimSpan, Extraction, QuoteSpan, clean_text
 from workers.extraction.html import PageDocument
 
 logger = logging.getLogger(__name__)
@@ -229,39 +229,37 @@ def _checked_span(body: str, start: int, end: int, text: str) -> None:
         )
 
 
-def _claim_item(revision: ArticleRevision, claim, version: str) -> Item:
-    _checked_span(revision.body, claim.start, claim.end, claim.text)
-    prefix, suffix = _context(revision.body, claim.start, claim.end)
+def _machine_item(revision: ArticleRevision, span: ClaimSpan | QuoteSpan, kind: str, version: str, **fields) -> Item:
+    """An unsaved machine item for ``span``, checked against the revision text, with its context."""
+    _checked_span(revision.body, span.start, span.end, span.text)
+    prefix, suffix = _context(revision.body, span.start, span.end)
     return Item(
-        kind=Item.Kind.CLAIM,
+        kind=kind,
         revision=revision,
-        start=claim.start,
-        end=claim.end,
-        text=claim.text,
+        start=span.start,
+        end=span.end,
+        text=span.text,
         prefix=prefix,
         suffix=suffix,
-        score=min(1.0, max(0.0, float(claim.score))),
+        score=min(1.0, max(0.0, float(span.score))),
         extractor_version=version,
-        facets=dict(claim.facets),
+        **fields,
     )
 
 
-def _quote_item(revision: ArticleRevision, quote, version: str) -> Item:
-    _checked_span(revision.body, quote.start, quote.end, quote.text)
-    prefix, suffix = _context(revision.body, quote.start, quote.end)
+def _claim_item(revision: ArticleRevision, claim: ClaimSpan, version: str) -> Item:
+    return _machine_item(revision, claim, Item.Kind.CLAIM, version, facets=dict(claim.facets))
+
+
+def _quote_item(revision: ArticleRevision, quote: QuoteSpan, version: str) -> Item:
     has_speaker_span = (
         quote.speaker_start is not None and quote.speaker_end is not None and quote.speaker_start < quote.speaker_end
     )
-    return Item(
-        kind=Item.Kind.QUOTE,
-        revision=revision,
-        start=quote.start,
-        end=quote.end,
-        text=quote.text,
-        prefix=prefix,
-        suffix=suffix,
-        score=min(1.0, max(0.0, float(quote.score))),
-        extractor_version=version,
+    return _machine_item(
+        revision,
+        quote,
+        Item.Kind.QUOTE,
+        version,
         speaker=(quote.speaker or "")[:300],
         speaker_start=quote.speaker_start if has_speaker_span else None,
         speaker_end=quote.speaker_end if has_speaker_span else None,

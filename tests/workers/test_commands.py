@@ -67,7 +67,7 @@ def test_extract_jsonl_answers_each_line_with_anchored_items():
 def test_extract_jsonl_names_the_bad_line():
     with pytest.raises(CommandError, match="Line 2"):
         _run("extract", "--jsonl", stdin=json.dumps({"id": 1, "text": TEXT}) + "\n{not json\n")
-    with pytest.raises(CommandError, match='needs "text" or "html"'):
+    with pytest.raises(CommandError, match='string "text" or "html"'):
         _run("extract", "--jsonl", stdin=json.dumps({"id": 1}) + "\n")
 
 

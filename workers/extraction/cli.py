@@ -1,7 +1,8 @@
 """JSON-lines front end of the engine: ``python -m workers.extraction.cli [--threshold X]``.
 
-Reads ``{"id", "text"}`` per line on stdin and writes ``{"id", "claims": [...], "quotes": [...],
-"version": ...}`` per line on stdout, offsets into the given text. ``manage.py extract --jsonl``
+Reads ``{"id", "text"}`` (or ``{"id", "html"}``) per line on stdin and writes ``{"id", "claims":
+[...], "quotes": [...], "version": ...}`` per line on stdout, offsets into the given text (for
+``html``, into the page's main text, which is returned as ``"text"``). ``manage.py extract --jsonl``
 and the scoring scripts speak the same format, so the engine can be scored without Django.
 """
 
@@ -13,14 +14,17 @@ import sys
 from typing import TextIO
 
 from workers.extraction.engine import extract
+from workers.extraction.html import document_from_html
 from workers.extraction.jsonl import extraction_to_json
 
 
 def run_jsonl(in_stream: TextIO, out_stream: TextIO, *, claim_threshold: float | None = None) -> int:
-    """Extract from every ``{"id", "text"}`` line of ``in_stream``; write one JSON line per input.
+    """Extract from every ``{"id", "text"}`` or ``{"id", "html"}`` line of ``in_stream``; write one
+    JSON line per input.
 
-    Blank lines are skipped. A line that is not a JSON object with a string ``"text"`` raises
-    ``ValueError`` naming the line number, so a caller can report which input was wrong.
+    Blank lines are skipped. A line that is not a JSON object with a string ``"text"`` or
+    ``"html"`` raises ``ValueError`` naming the line number, so a caller can report which input
+    was wrong.
     Returns how many records were written.
     """
     options = {} if claim_threshold is None else {"claim_threshold": claim_threshold}
@@ -32,10 +36,15 @@ def run_jsonl(in_stream: TextIO, out_stream: TextIO, *, claim_threshold: float |
             request = json.loads(line)
         except ValueError as exc:
             raise ValueError(f"line {line_number} is not JSON: {exc}") from exc
-        if not isinstance(request, dict) or not isinstance(request.get("text"), str):
-            raise ValueError(f'line {line_number} must be a JSON object with a string "text"')
+        if not isinstance(request, dict) or not (
+            isinstance(request.get("text"), str) or isinstance(request.get("html"), str)
+        ):
+            raise ValueError(f'line {line_number} must be a JSON object with a string "text" or "html"')
         record = {"id": request.get("id")}
-        record.update(extraction_to_json(extract(request["text"], **options)))
+        text = request.get("text")
+        if text is None:
+            text = record["text"] = document_from_html(request["html"]).text
+        record.update(extraction_to_json(extract(text, **options)))
         out_stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         written += 1
     out_stream.flush()

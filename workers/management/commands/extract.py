@@ -8,15 +8,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from workers.extraction import clean_text, extract
+from workers.extraction.cli import run_jsonl
 from workers.extraction.html import document_from_html
-from workers.extraction.jsonl import extraction_to_json
 
 
 class Command(BaseCommand):
@@ -41,25 +40,10 @@ class Command(BaseCommand):
             raise CommandError("Give files to extract from, or --jsonl to read JSON lines on stdin.")
 
     def _jsonl(self, engine_options: dict) -> None:
-        out = sys.stdout
-        for number, line in enumerate(sys.stdin, 1):
-            if not line.strip():
-                continue
-            try:
-                request = json.loads(line)
-            except ValueError as exc:
-                raise CommandError(f"Line {number} is not JSON: {exc}") from exc
-            if not isinstance(request, dict) or not ("text" in request or "html" in request):
-                raise CommandError(f'Line {number} needs "text" or "html".')
-            record: dict = {"id": request.get("id")}
-            if "html" in request:
-                text = document_from_html(request["html"]).text
-                record["text"] = text
-            else:
-                text = request["text"]
-            record.update(extraction_to_json(extract(text, **engine_options)))
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        out.flush()
+        try:
+            run_jsonl(sys.stdin, sys.stdout, claim_threshold=engine_options.get("claim_threshold"))
+        except ValueError as exc:
+            raise CommandError(str(exc)[:1].upper() + str(exc)[1:]) from exc
 
     def _table(self, path: Path, engine_options: dict, clean: bool) -> None:
         try:
