@@ -157,8 +157,8 @@ def test_article_list_query_count_does_not_grow_with_articles(viewer_client, vie
         _claim(article, f"Sentence number {number} is here.")
     viewer_client.get("/api/v1/articles/")  # warm the role lookup and the token
 
-    # token + user roles + count + page: a fixed number, not one per article
-    with django_assert_max_num_queries(5):
+    # token with user and roles + count + page + item counts: a fixed number, not one per article
+    with django_assert_max_num_queries(4):
         response = viewer_client.get("/api/v1/articles/", {"page_size": 30})
     assert len(response.json()["results"]) == 30
 
@@ -169,7 +169,7 @@ def test_claim_list_query_count_does_not_grow_with_items(viewer_client, article,
         other = article_with_revision(body=f"Claim number {number} is true.")
         _claim(other, f"Claim number {number} is true.")
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):  # token with user and roles + count + page
         response = viewer_client.get("/api/v1/claims/", {"page_size": 50})
     assert response.json()["count"] == 22
 
@@ -222,3 +222,19 @@ def test_count_stops_at_the_cap_and_says_so(viewer_client, article, monkeypatch)
 
     assert body["count"] == 1 and body["count_capped"] is True
     assert len(body["results"]) == 1
+
+
+@pytest.mark.django_db
+def test_unknown_or_inactive_token_is_401(viewer, article):
+    from rest_framework.test import APIClient
+
+    from tests.conftest import _client_for
+
+    bogus = APIClient()
+    bogus.credentials(HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000")
+    inactive = _client_for(viewer)
+    viewer.is_active = False
+    viewer.save()
+
+    assert bogus.get("/api/v1/articles/").status_code == 401
+    assert inactive.get("/api/v1/articles/").status_code == 401
