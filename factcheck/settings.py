@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "annotations",
     "workers",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -223,3 +224,36 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Interoperability (integrations/) -------------------------------------------------------
+# ClaimReview (schema.org): the desk that signs the reviews, and how a status becomes a rating.
+CLAIMREVIEW_ORGANIZATION_NAME = env.str("CLAIMREVIEW_ORGANIZATION_NAME", default="Fact-check desk")
+CLAIMREVIEW_ORGANIZATION_URL = env.str("CLAIMREVIEW_ORGANIZATION_URL", default="")
+# Where a reader finds the fact check: "{id}" and "{kind}" are filled in. Empty: the API URL of the item.
+CLAIMREVIEW_URL_TEMPLATE = env.str("CLAIMREVIEW_URL_TEMPLATE", default="")
+# Status -> Rating. A JSON object in the environment; the scale is 1 (false) to 5 (true) by default.
+CLAIMREVIEW_RATINGS = env.json(
+    "CLAIMREVIEW_RATINGS",
+    default={
+        "correct": {"ratingValue": 5, "bestRating": 5, "worstRating": 1, "textualRating": "Correct"},
+        "disputed": {"ratingValue": 1, "bestRating": 5, "worstRating": 1, "textualRating": "Disputed"},
+        "unverified": {"ratingValue": 3, "bestRating": 5, "worstRating": 1, "textualRating": "Unverified"},
+    },
+)
+# Webhooks: bounded retries with exponential backoff (base * 2**(attempt-1), capped), then failed.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=30.0)
+WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600.0)
+# One request never holds a worker longer than this (connect and read, each).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Empty: deliveries share the extraction queue, so the workers that already run also deliver.
+WEBHOOK_QUEUE = env.str("WEBHOOK_QUEUE", default="")
+# The sweep re-publishes a delivery still due this long after its message should have run.
+WEBHOOK_SWEEP_INTERVAL_SECONDS = env.int("WEBHOOK_SWEEP_INTERVAL_SECONDS", default=60)
+WEBHOOK_DUE_GRACE_SECONDS = env.int("WEBHOOK_DUE_GRACE_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["sweep-webhook-deliveries"] = {
+    "task": "integrations.tasks.sweep_webhook_deliveries",
+    "schedule": float(WEBHOOK_SWEEP_INTERVAL_SECONDS),
+}
+# One name for the webhook event choices in the OpenAPI schema (used by several serializers).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["WebhookEventEnum"] = "integrations.models.Event"

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from annotations.api.health import health
 
 urlpatterns = [
+    # Interoperability (ClaimReview, Web Annotation, exports, webhooks); its routes do not overlap.
+    path("api/v1/", include("integrations.api.urls")),
     path("api/v1/", include("annotations.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[]), name="api-docs"),

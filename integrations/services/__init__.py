@@ -1,0 +1,1 @@
+"""Writes and builders of the integrations app, one module per standard or channel."""
