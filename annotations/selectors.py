@@ -107,15 +107,25 @@ def item_history(*, item: Item, user) -> QuerySet:
     events = HistoryEvent.objects.filter(item=item).select_related("actor").order_by("created_at", "id")
     blind = item.revision.article.blind_review and not user_has_role(user, EDITOR)
     if blind and not Review.objects.filter(item=item, reviewer=user).exists():
-        events = events.exclude(Q(action=HistoryEvent.Action.REVIEW) & ~Q(actor=user))
+        # A status change made by another reviewer's review tells their verdict as plainly.
+        events = events.exclude(
+            Q(action__in=[HistoryEvent.Action.REVIEW, HistoryEvent.Action.STATUS]) & ~Q(actor=user)
+        )
     return events
 
 
-def agreement_units(*, article_id: int | None = None) -> dict[int, dict[str, str]]:
-    """``{item_id: {reviewer: verdict}}`` of current reviews, for items with two or more."""
+def agreement_units(*, user, article_id: int | None = None) -> dict[int, dict[str, str]]:
+    """``{item_id: {reviewer: verdict}}`` of current reviews, for items with two or more.
+
+    Items of blind-mode articles count only for editors and for reviewers who reviewed them:
+    who agreed with whom would otherwise tell the verdicts blind mode keeps back.
+    """
     reviews = Review.objects.filter(is_current=True)
     if article_id is not None:
         reviews = reviews.filter(item__revision__article_id=article_id)
+    if not user_has_role(user, EDITOR):
+        mine = Review.objects.filter(item=OuterRef("item_id"), reviewer=user)
+        reviews = reviews.filter(Q(item__revision__article__blind_review=False) | Exists(mine))
     units: dict[int, dict[str, str]] = {}
     for item_id, reviewer, verdict in reviews.values_list("item_id", "reviewer__username", "verdict"):
         units.setdefault(item_id, {})[reviewer] = verdict

@@ -20,12 +20,18 @@ class ArticleFilter(django_filters.FilterSet):
         fields = ["status", "search", "publisher", "language"]
 
 
+# Ids are 64-bit: a larger number is a 400, not an overflow in the database driver.
+_ID_RANGE = {"min_value": 1, "max_value": 2**63 - 1}
+
+
 class ItemFilter(django_filters.FilterSet):
-    article = django_filters.NumberFilter(field_name="revision__article_id", help_text="Article id.")
-    revision = django_filters.NumberFilter(field_name="revision_id", help_text="Revision id.")
+    article = django_filters.NumberFilter(field_name="revision__article_id", help_text="Article id.", **_ID_RANGE)
+    revision = django_filters.NumberFilter(field_name="revision_id", help_text="Revision id.", **_ID_RANGE)
     status = django_filters.MultipleChoiceFilter(choices=Item.Status.choices, help_text="One or more statuses.")
     origin = django_filters.ChoiceFilter(choices=Item.Origin.choices)
-    min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte", help_text="Lowest score.")
+    min_score = django_filters.NumberFilter(
+        field_name="score", lookup_expr="gte", help_text="Lowest score.", min_value=0, max_value=1
+    )
     search = django_filters.CharFilter(field_name="text", lookup_expr="icontains", help_text="Words in the text.")
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -54,7 +55,8 @@ IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
     description="The item's ETag (its version), as read. A stale one is answered 412 with the current item.",
 )  # fmt: skip
-_ETAG_VERSION = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+_ETAG_VERSION = re.compile(r'^\s*(?:W/)?"?([0-9]{1,18})"?\s*$')
+_SMALL_NUMBER = re.compile(r"^[0-9]{1,9}$")
 
 
 def expected_version(request: Request) -> int | None:
@@ -82,6 +84,7 @@ def _valid(serializer_class, request: Request) -> dict:
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Articles: ingest and change (editors), list and read (every role)."""
 
+    lookup_value_regex = "[0-9]{1,18}"  # anything else is a 404 from the router, not a 500
     permission_classes = [IsAuthenticated, RoleFor]
     roles = {"create": EDITOR, "partial_update": EDITOR, "publish": EDITOR, "reopen": EDITOR, "assign": EDITOR}
     default_role = VIEWER
@@ -128,10 +131,11 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = dict(_valid(ArticleUpdateSerializer, request))
         article = get_object_or_404(Article.objects.only("id"), pk=pk)
         text = data.pop("text", None)
-        if text is not None:
-            revision_services.article_revise(article_id=article.pk, editor=request.user, text=text)
-        if data:
-            revision_services.article_update_settings(article_id=article.pk, editor=request.user, **data)
+        with transaction.atomic():  # new text and settings land together or not at all
+            if text is not None:
+                revision_services.article_revise(article_id=article.pk, editor=request.user, text=text)
+            if data:
+                revision_services.article_update_settings(article_id=article.pk, editor=request.user, **data)
         return self._detail(request, article.pk)
 
     @extend_schema(request=None, responses=ArticleDetailSerializer)
@@ -188,6 +192,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     """Claims across all articles, and everything reviewers and editors do to one."""
 
     kind = Item.Kind.CLAIM
+    lookup_value_regex = "[0-9]{1,18}"
     serializer_class = ClaimSerializer
     create_serializer_class = ItemCreateSerializer
     filterset_class = ItemFilter
@@ -353,7 +358,7 @@ class QueueView(APIView):
     )
     def get(self, request: Request) -> Response:
         limit = request.query_params.get("limit", "20")
-        if not limit.isdigit() or not 1 <= int(limit) <= 100:
+        if not _SMALL_NUMBER.match(limit) or not 1 <= int(limit) <= 100:
             raise ValidationError({"limit": ["A whole number from 1 to 100."]})
         items = selectors.review_queue(user=request.user)[: int(limit)]
         return Response({"results": QuoteSerializer(items, many=True).data})
@@ -371,7 +376,8 @@ class AgreementView(APIView):
     )
     def get(self, request: Request) -> Response:
         article = request.query_params.get("article")
-        if article is not None and not article.isdigit():
+        if article is not None and not _SMALL_NUMBER.match(article):
             raise ValidationError({"article": ["Must be an article id."]})
-        report = agreement_report(selectors.agreement_units(article_id=int(article) if article else None))
+        units = selectors.agreement_units(user=request.user, article_id=int(article) if article else None)
+        report = agreement_report(units)
         return Response(AgreementSerializer(report).data)

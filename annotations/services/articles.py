@@ -137,7 +137,7 @@ def article_ingest(
             article.current_revision = revision
             article.current_job = job
             article.save(update_fields=["current_revision", "current_job", "updated_at"])
-            transaction.on_commit(partial(extraction_job_enqueue, job_id=job.pk))
+            transaction.on_commit(partial(extraction_job_enqueue, job_id=job.pk), robust=True)
     except IntegrityError:
         # Another request stored the same content a moment ago: answer with that article.
         existing = Article.objects.filter(ingest_key=ingest_key).first()

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -39,11 +39,15 @@ def extraction_job_enqueue(*, job_id: int) -> bool:
 
     try:
         app.send_task(EXTRACT_TASK, args=[job_id], queue=settings.EXTRACTION_QUEUE)
-    except (BrokerError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any broker failure (connection, failover, OOM) is reported the same way
         logger.error("Broker unavailable; extraction job %s stays queued for the sweep: %s", job_id, exc)
-        ExtractionJob.objects.filter(pk=job_id, status=ExtractionJob.Status.QUEUED).update(
-            last_error=f"Broker unavailable when publishing: {exc}"[:_ERROR_MAX], updated_at=timezone.now()
-        )
+        kind = "Broker unavailable" if isinstance(exc, BrokerError | OSError) else "Broker refused the message"
+        try:
+            ExtractionJob.objects.filter(pk=job_id, status=ExtractionJob.Status.QUEUED).update(
+                last_error=f"{kind} when publishing: {exc}"[:_ERROR_MAX], updated_at=timezone.now()
+            )
+        except DatabaseError:
+            logger.exception("Could not note the broker failure on extraction job %s", job_id)
         return False
     ExtractionJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
     return True
@@ -60,6 +64,9 @@ def extraction_job_start(*, job_id: int) -> ExtractionJob | None:
     with transaction.atomic():
         job = ExtractionJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status in (ExtractionJob.Status.DONE, ExtractionJob.Status.FAILED):
+            return None
+        if _superseded(job):
+            _mark_superseded(job, now)
             return None
         if job.attempts >= settings.EXTRACTION_MAX_ATTEMPTS:
             last = job.last_error or "the worker was lost or hit the hard time limit"
@@ -85,11 +92,12 @@ def extraction_job_attach_page(*, job_id: int, page: PageDocument) -> ArticleRev
     body = clean_text(page.text)
     if not body.strip():
         raise PermanentExtractionError("The fetched page has no article text.")
+    article_id = ExtractionJob.objects.values_list("article_id", flat=True).get(pk=job_id)
     with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)  # article, then job: see complete
         job = ExtractionJob.objects.select_for_update().get(pk=job_id)
         if job.revision_id is not None:
             return ArticleRevision.objects.get(pk=job.revision_id)
-        article = Article.objects.select_for_update().get(pk=job.article_id)
         number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         revision = ArticleRevision.objects.create(
             article=article, number=number, body=body, content_hash=content_hash(body)
@@ -115,9 +123,20 @@ def extraction_job_complete(*, job_id: int, extraction: Extraction) -> int:
     does not match the revision text, which is a bug in the engine, never stored.
     """
     now = timezone.now()
+    article_id = ExtractionJob.objects.filter(pk=job_id).values_list("article_id", flat=True).first()
+    if article_id is None:
+        return 0
     with transaction.atomic():
+        # Article first, as article_revise does: a revision cannot slip in between the check
+        # below and the writes, and the two never wait on each other's locks in reverse order.
+        Article.objects.select_for_update().filter(pk=article_id).first()
         job = ExtractionJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != ExtractionJob.Status.RUNNING:
+            return 0
+        if _superseded(job):
+            # The article got new text while this ran: its items would land on a revision
+            # nobody reads, and the newer job extracts the new text anyway.
+            _mark_superseded(job, now)
             return 0
         revision = ArticleRevision.objects.get(pk=job.revision_id)
         items = [_claim_item(revision, claim, extraction.version) for claim in extraction.claims]
@@ -178,7 +197,7 @@ def extraction_job_retry(*, job_id: int) -> bool:
     """Queue a failed (or stuck) job again from scratch, e.g. from the admin. Returns whether it was."""
     with transaction.atomic():
         updated = ExtractionJob.objects.filter(pk=job_id).exclude(status=ExtractionJob.Status.DONE).update(
-            status=ExtractionJob.Status.QUEUED, attempts=0, updated_at=timezone.now()
+            status=ExtractionJob.Status.QUEUED, attempts=0, last_error="", finished_at=None, updated_at=timezone.now()
         )
         if updated:
             transaction.on_commit(lambda: extraction_job_enqueue(job_id=job_id))
@@ -206,6 +225,20 @@ def _without_items_already_there(revision: ArticleRevision, items: list[Item]) -
         return False
 
     return [item for item in items if not overlaps(item)]
+
+
+def _superseded(job: ExtractionJob) -> bool:
+    """Whether the article has moved on to a newer job (its text was revised)."""
+    current = Article.objects.filter(pk=job.article_id).values_list("current_job_id", flat=True).first()
+    return current is not None and current != job.pk
+
+
+def _mark_superseded(job: ExtractionJob, now: dt.datetime) -> None:
+    job.status = ExtractionJob.Status.DONE
+    job.last_error = "Superseded: the article's text changed, and a newer job extracts it. Nothing was written."
+    job.finished_at = now
+    job.updated_at = now
+    job.save(update_fields=["status", "last_error", "finished_at", "updated_at"])
 
 
 def _mark_failed(job: ExtractionJob, error: str, now: dt.datetime) -> None:

@@ -41,7 +41,9 @@ def item_lock_for_write(*, item_id: int, kind: str, expected_version: int | None
         raise PreconditionRequired(
             f'Send If-Match with this {kind}\'s ETag ("{item.version}") so a concurrent change is not overwritten.'
         )
-    if item.revision.article.is_published:
+    # Read afresh now that the item is locked: article_publish locks every item before it
+    # publishes, so this sees a publication that committed while we waited for the lock.
+    if Article.objects.filter(pk=item.revision.article_id, published_at__isnull=False).exists():
         raise Locked("The article is published: reopen it before changing its items.")
     if expected_version != item.version:
         raise StaleVersion(
@@ -129,7 +131,11 @@ def item_add(
         if kind == Item.Kind.QUOTE and (speaker_start is not None or speaker_end is not None):
             if speaker_start is None or speaker_end is None:
                 raise InvalidInput("Send both speaker_start and speaker_end.", fields={"speaker_start": ["Missing."]})
-            _check_span(body, speaker_start, speaker_end, None)
+            if not (0 <= speaker_start < speaker_end <= len(body)):
+                raise InvalidInput(
+                    f"The speaker span [{speaker_start}:{speaker_end}] is not inside the text (0 to {len(body)}).",
+                    fields={"speaker_start": ["Out of range."], "speaker_end": ["Out of range."]},
+                )
         duplicate = Item.objects.filter(
             revision_id=article.current_revision_id, kind=kind, start=start, end=end, dismissed=False
         ).first()

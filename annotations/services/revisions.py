@@ -65,7 +65,7 @@ def article_revise(*, article_id: int, editor: AbstractBaseUser, text: str) -> t
             before={"revision": old.number, "content_hash": old.content_hash},
             after={"revision": new.number, "content_hash": new.content_hash, **counts},
         )
-        transaction.on_commit(partial(extraction_job_enqueue, job_id=job.pk))
+        transaction.on_commit(partial(extraction_job_enqueue, job_id=job.pk), robust=True)
     return article, counts
 
 
@@ -146,6 +146,13 @@ def article_publish(*, article_id: int, editor: AbstractBaseUser) -> Article:
         article = _locked_article(article_id)
         if article.is_published:
             raise Conflict("The article is already published.")
+        # Take every item's row lock: a review that already holds one finishes first, and one
+        # that comes after waits, then sees the article published (item_lock_for_write).
+        list(
+            Item.objects.select_for_update(of=("self",))
+            .filter(revision__article_id=article.pk)
+            .values_list("pk", flat=True)
+        )
         article.published_at = timezone.now()
         article.published_by = editor
         article.save(update_fields=["published_at", "published_by", "updated_at"])

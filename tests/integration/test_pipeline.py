@@ -57,18 +57,6 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def stack_name() -> str:
-    on_real_stack = connection.vendor == "postgresql" and settings.CELERY_BROKER_URL.startswith("redis")
-    if os.environ.get("FACTCHECK_REQUIRE_REAL_STACK") == "1" and not on_real_stack:
-        pytest.fail(
-            "FACTCHECK_REQUIRE_REAL_STACK=1 but the suite runs on "
-            f"{connection.vendor} + {settings.CELERY_BROKER_URL.split(':')[0]}; "
-            "set DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://..."
-        )
-    return "postgresql+redis" if on_real_stack else f"{connection.vendor}+{settings.CELERY_BROKER_URL.split(':')[0]}"
-
-
-@pytest.fixture
 def worker_queue(stack_name):
     """A real worker process consuming a queue of its own, so no other worker takes our jobs."""
     queue = f"test-{uuid.uuid4().hex[:10]}"

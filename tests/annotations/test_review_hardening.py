@@ -1,0 +1,136 @@
+"""Cases found by reading the code adversarially: leaks, 500s, races, superseded work."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations.models import ExtractionJob, Item
+from annotations.services.extraction import extraction_job_complete, extraction_job_start
+from annotations.services.revisions import article_revise
+from tests.annotations.test_review_api import BODY, SENTENCE_1, _claim, _review, _second_reviewer
+from tests.conftest import _client_for
+from tests.factories import UserFactory, article_with_revision
+from workers import extraction
+
+
+@pytest.fixture
+def article(db):
+    return article_with_revision(body=BODY, title="Jobs")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/claims/abc/history/"),
+        ("get", "/api/v1/claims/abc/reviews/"),
+        ("post", "/api/v1/claims/abc/reviews/"),
+        ("patch", "/api/v1/claims/abc/"),
+        ("patch", "/api/v1/articles/abc/"),
+        ("post", "/api/v1/articles/abc/publish/"),
+        ("get", "/api/v1/articles/abc/claims/"),
+        ("get", "/api/v1/quotes/1e5/"),
+    ],
+)
+def test_non_numeric_ids_are_404_not_500(editor_client, method, path):
+    response = getattr(editor_client, method)(path, {}, format="json", HTTP_IF_MATCH='"1"')
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/queue/", {"limit": "²"}),
+        ("/api/v1/stats/agreement/", {"article": "²"}),
+        ("/api/v1/claims/", {"article": "9" * 25}),
+        ("/api/v1/claims/", {"revision": "-1"}),
+        ("/api/v1/claims/", {"min_score": "7"}),
+    ],
+)
+def test_out_of_range_numbers_are_400_not_500(editor_client, path, params):
+    response = editor_client.get(path, params)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"]
+
+
+@pytest.mark.django_db
+def test_absurd_if_match_is_412_not_500(reviewer_client, article):
+    claim = _claim(article, SENTENCE_1)
+
+    response = _review(reviewer_client, claim, "correct", version="9" * 5000)
+
+    assert response.status_code == 412
+
+
+@pytest.mark.django_db
+def test_blind_mode_hides_status_events_and_agreement_from_reviewers_who_have_not_reviewed(
+    editor_client, reviewer_client, article
+):
+    claim = _claim(article, SENTENCE_1)
+    editor_client.patch(f"/api/v1/articles/{article.pk}/", {"blind_review": True}, format="json")
+    _review(_second_reviewer(), claim, "disputed")
+    _review(_client_for(UserFactory(username="reviewer3", role="reviewer")), claim, "disputed")
+    assert Item.objects.get(pk=claim.pk).status == "disputed"  # quorum reached by the others
+
+    history = reviewer_client.get(f"/api/v1/claims/{claim.pk}/history/").json()["results"]
+    agreement = reviewer_client.get("/api/v1/stats/agreement/", {"article": article.pk}).json()
+    editors_view = editor_client.get("/api/v1/stats/agreement/", {"article": article.pk}).json()
+
+    assert [event["action"] for event in history] == []
+    assert agreement["items"] == 0 and agreement["pairs"] == []
+    assert editors_view["items"] == 1
+
+
+@pytest.mark.django_db
+def test_a_job_superseded_by_new_text_writes_nothing(editor, article, published_jobs):
+    old_job = article.current_job_id
+    assert extraction_job_start(job_id=old_job) is not None
+    article_revise(article_id=article.pk, editor=editor, text=BODY + " A new sentence with 3 facts.")
+
+    written = extraction_job_complete(job_id=old_job, extraction=extraction.extract(BODY))
+
+    job = ExtractionJob.objects.get(pk=old_job)
+    assert written == 0 and job.status == "done" and "Superseded" in job.last_error
+    assert not Item.objects.filter(revision__number=1).exists()
+
+
+@pytest.mark.django_db
+def test_a_superseded_job_that_never_started_does_not_run(editor, article, published_jobs):
+    old_job = article.current_job_id
+    article_revise(article_id=article.pk, editor=editor, text=BODY + " More.")
+
+    assert extraction_job_start(job_id=old_job) is None
+    assert "Superseded" in ExtractionJob.objects.get(pk=old_job).last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unexpected_broker_error_keeps_the_article_and_answers_201(editor_client, monkeypatch):
+    from factcheck.celery import app
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("OOM command not allowed when used memory > 'maxmemory'")
+
+    monkeypatch.setattr(app, "send_task", refuse)
+
+    response = editor_client.post("/api/v1/articles/", {"text": "The river rose by 3 metres."}, format="json")
+
+    assert response.status_code == 201
+    job = ExtractionJob.objects.get(article_id=response.json()["id"])
+    assert job.status == "queued" and "Broker refused the message" in job.last_error
+
+
+@pytest.mark.django_db
+def test_health_check_does_not_describe_the_database_error(client, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def broken(*args, **kwargs):
+        raise OperationalError('password authentication failed for user "factcheck" at db.internal')
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert b"db.internal" not in response.content
