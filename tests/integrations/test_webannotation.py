@@ -195,3 +195,17 @@ def test_items_moved_by_a_revision_export_at_their_new_place(viewer_client, edit
 
     position = _selectors(items[0])["TextPositionSelector"]
     assert position["start"] == claim.start + len("Update: ")
+
+
+@pytest.mark.django_db
+def test_export_costs_the_same_queries_however_many_items(
+    viewer_client, reviewer_client, article, django_assert_num_queries
+):
+    for words in (SENTENCE_1, SENTENCE_2, QUOTE):
+        _review(reviewer_client, item_on(article, words), "correct", rationale="ok")
+
+    # Token with user and roles, the article with its text, the items, their reviews with reviewers.
+    with django_assert_num_queries(4):
+        response = viewer_client.get(f"/api/v1/articles/{article.pk}/annotations/")
+
+    assert response.json()["total"] == 6

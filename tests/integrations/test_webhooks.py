@@ -294,3 +294,19 @@ def test_admin_shows_the_delivery_log(client, article, editor, sent_tasks):
     assert listing.status_code == 200 and b"item.status_changed" in listing.content
     assert detail.status_code == 200 and b"previous_status" in detail.content
     assert client.get("/admin/integrations/webhooksubscription/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_subscription_list_and_delivery_log_cost_fixed_queries(editor_client, editor, django_assert_max_num_queries):
+    for n in range(15):
+        subscription = webhook_subscription_create(
+            created_by=editor, url=f"https://h.example.com/{n}", events=["article.published"]
+        )
+        WebhookDelivery.objects.create(
+            subscription=subscription, event="article.published", event_id=f"e{n}", request_body="{}"
+        )
+
+    with django_assert_max_num_queries(3):  # token with roles, count, page with creators
+        assert len(editor_client.get("/api/v1/webhooks/").json()["results"]) == 15
+    with django_assert_max_num_queries(4):  # token with roles, subscription, count, page
+        assert len(editor_client.get(f"/api/v1/webhooks/{subscription.pk}/deliveries/").json()["results"]) == 1
