@@ -27,7 +27,8 @@ def item_for_claimreview(*, item_id: int, kind: str) -> Item | None:
 
 
 def article_for_export() -> QuerySet[Article]:
-    return Article.objects.all()
+    """Articles with their current text joined (selectors are read from it)."""
+    return Article.objects.select_related("current_revision")
 
 
 def resolved_items_of(*, article: Article) -> QuerySet[Item]:

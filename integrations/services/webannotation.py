@@ -36,14 +36,18 @@ VERDICTS = tuple(Item.Status.values)
 # --- Export ----------------------------------------------------------------------------------
 
 
-def _selectors(item: Item) -> list[dict[str, Any]]:
+def _selectors(item: Item, body: str) -> list[dict[str, Any]]:
+    """Both selectors of an item of the revision whose text is ``body``; the context is read from the
+    text itself, so it is exactly what surrounds the span now."""
+    width = Item.CONTEXT_CHARS
+    prefix, suffix = body[max(0, item.start - width) : item.start], body[item.end : item.end + width]
     return [
-        {"type": "TextQuoteSelector", "exact": item.text, "prefix": item.prefix, "suffix": item.suffix},
+        {"type": "TextQuoteSelector", "exact": item.text, "prefix": prefix, "suffix": suffix},
         {"type": "TextPositionSelector", "start": item.start, "end": item.end},
     ]
 
 
-def _item_annotation(item: Item, *, source: str, item_url: str) -> dict[str, Any]:
+def _item_annotation(item: Item, *, body: str, source: str, item_url: str) -> dict[str, Any]:
     bodies: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": item.kind}]
     if item.kind == Item.Kind.QUOTE and item.speaker:
         bodies.append({"type": "TextualBody", "purpose": "describing", "value": item.speaker})
@@ -60,11 +64,11 @@ def _item_annotation(item: Item, *, source: str, item_url: str) -> dict[str, Any
         "modified": item.updated_at.isoformat(),
         "creator": creator,
         "body": bodies,
-        "target": {"source": source, "selector": _selectors(item)},
+        "target": {"source": source, "selector": _selectors(item, body)},
     }
 
 
-def _review_annotation(review: Review, item: Item, *, source: str, item_url: str) -> dict[str, Any]:
+def _review_annotation(review: Review, item: Item, *, body: str, source: str, item_url: str) -> dict[str, Any]:
     bodies: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "assessing", "value": review.verdict},
         {"type": "TextualBody", "purpose": "tagging", "value": item.kind},
@@ -83,7 +87,7 @@ def _review_annotation(review: Review, item: Item, *, source: str, item_url: str
         "created": review.created_at.isoformat(),
         "creator": {"type": "Person", "nickname": review.reviewer.get_username()},
         "body": bodies,
-        "target": {"source": source, "selector": _selectors(item)},
+        "target": {"source": source, "selector": _selectors(item, body)},
     }
 
 
@@ -96,12 +100,16 @@ def annotation_collection(
     source: str,
     item_url: Callable[[Item], str],
 ) -> dict[str, Any]:
-    """The article's items and the reviews ``reviews_of`` allows, as one AnnotationCollection."""
+    """The article's items (on its current text) and the reviews ``reviews_of`` allows, as one
+    AnnotationCollection."""
+    body = article.current_revision.body if article.current_revision else ""
     annotations: list[dict[str, Any]] = []
     for item in items:
         url = item_url(item)
-        annotations.append(_item_annotation(item, source=source, item_url=url))
-        annotations += [_review_annotation(r, item, source=source, item_url=url) for r in reviews_of(item)]
+        annotations.append(_item_annotation(item, body=body, source=source, item_url=url))
+        annotations += [
+            _review_annotation(review, item, body=body, source=source, item_url=url) for review in reviews_of(item)
+        ]
     return {
         "@context": ANNO_CONTEXT,
         "id": collection_url,
