@@ -148,6 +148,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set: item statuses, job statuses and verdicts are distinct enums.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "annotations.models.Item.Status",
+        "ExtractionStatusEnum": "annotations.models.ExtractionJob.Status",
+    },
 }
 
 # --- Ingestion limits -----------------------------------------------------------------------
