@@ -130,3 +130,33 @@ def agreement_units(*, user, article_id: int | None = None) -> dict[int, dict[st
     for item_id, reviewer, verdict in reviews.values_list("item_id", "reviewer__username", "verdict"):
         units.setdefault(item_id, {})[reviewer] = verdict
     return {item_id: labels for item_id, labels in units.items() if len(labels) >= 2}
+
+
+def items_assigned_counts(*, user, revision_ids: list[int | None]) -> dict[int, int]:
+    """How many live items of each of these revisions are assigned to ``user`` (one grouped query)."""
+    wanted = [rid for rid in revision_ids if rid is not None]
+    if not wanted or not user.is_authenticated:
+        return {}
+    rows = (
+        Item.objects.filter(revision_id__in=wanted, assigned_to=user, dismissed=False)
+        .values_list("revision_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def articles_for_review_list(*, user, search: str = "", status: str = "", mine: bool = False) -> QuerySet[Article]:
+    """The review page's article list: ``article_list`` narrowed by title, extraction status and
+    "has items assigned to me" (an EXISTS on the assignee index, not a join that multiplies rows)."""
+    articles = article_list()
+    if search:
+        articles = articles.filter(title__icontains=search)
+    if status:
+        articles = articles.filter(current_job__status=status)
+    if mine:
+        assigned = Item.objects.filter(
+            revision_id=OuterRef("current_revision_id"), assigned_to=user, dismissed=False
+        )
+        articles = articles.filter(Exists(assigned))
+    return articles

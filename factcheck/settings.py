@@ -262,3 +262,19 @@ CELERY_BEAT_SCHEDULE["sweep-webhook-deliveries"] = {
 }
 # One name for the webhook event choices in the OpenAPI schema (used by several serializers).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["WebhookEventEnum"] = "integrations.models.Event"
+
+# --- Review pages and admin dashboard (annotations/web/, annotations/dashboard.py) ----------
+# The review pages use Django's session login; the API's SessionAuthentication reads the same session.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "review:article-list"
+LOGOUT_REDIRECT_URL = "login"
+# How often the review page asks the API for others' changes (seconds).
+REVIEW_POLL_SECONDS = env.float("REVIEW_POLL_SECONDS", default=3.0)
+# Beat asks a worker to record a heartbeat this often; the dashboard flags none for 3 intervals.
+WORKER_HEARTBEAT_INTERVAL_SECONDS = env.int("WORKER_HEARTBEAT_INTERVAL_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["record-worker-heartbeat"] = {
+    "task": "workers.tasks.record_worker_heartbeat",
+    "schedule": float(WORKER_HEARTBEAT_INTERVAL_SECONDS),
+    # With no worker up, beat's messages would pile up; an expired one is dropped unread.
+    "options": {"expires": float(WORKER_HEARTBEAT_INTERVAL_SECONDS)},
+}

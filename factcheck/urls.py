@@ -1,10 +1,13 @@
-"""URL map: the API under /api/v1/, its schema and docs, the admin, and a health check."""
+"""URL map: the API under /api/v1/, its schema and docs, the review pages, the admin, and a health check."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from annotations.api.health import health
+from annotations.web.views import admin_dashboard
 
 urlpatterns = [
     # Interoperability (ClaimReview, Web Annotation, exports, webhooks); its routes do not overlap.
@@ -14,6 +17,13 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[]), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", permission_classes=[]), name="api-redoc"),
     path("healthz", health, name="health"),
+    # The review desk's pages and their session login (annotations/web/).
+    path("review/", include("annotations.web.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", RedirectView.as_view(pattern_name="review:article-list", permanent=False)),
+    # Before admin/ so that the admin's catch-all does not answer it; admin_view: staff only.
+    path("admin/dashboard/", admin.site.admin_view(admin_dashboard), name="admin-dashboard"),
     path("admin/", admin.site.urls),
 ]
 

@@ -100,3 +100,13 @@ def _record_quietly(job_id: int, error: str) -> None:
         extraction_job_record_error(job_id=job_id, error=error)
     except DatabaseError:
         logger.warning("Could not note the error of extraction job %s", job_id)
+
+
+@shared_task(bind=True, ignore_result=True, soft_time_limit=10, time_limit=20)
+def record_worker_heartbeat(self) -> None:
+    """Periodic (beat): the worker that runs this notes it is alive; the admin dashboard shows it."""
+    import socket
+
+    from annotations.services.heartbeats import worker_heartbeat_record
+
+    worker_heartbeat_record(hostname=self.request.hostname or socket.gethostname())

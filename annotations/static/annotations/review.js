@@ -1,0 +1,759 @@
+/*
+ * The review page: highlights an article's claims and quotes, and reviews them through the
+ * REST API (/api/v1/) with the session cookie and the CSRF token.
+ *
+ * Two rules hold everywhere in this file:
+ * - Text that came from an article or a user is put in the page with textContent or as an
+ *   attribute value, never parsed as HTML (no innerHTML), so "<script>" in an article is text.
+ * - API offsets count Unicode code points (Python string indices); JavaScript strings count
+ *   UTF-16 units. The text is kept as an array of code points (Array.from), so an emoji before
+ *   a claim does not shift its highlight, and a selection is converted back the same way.
+ */
+(function () {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("review-config").textContent);
+  const csrfToken = (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
+  const $ = (id) => document.getElementById(id);
+  const VERDICTS = ["correct", "disputed", "unverified"];
+
+  const state = {
+    revision: null, // id of the current revision the offsets refer to
+    chars: [], // the article text, one entry per code point
+    items: new Map(), // id -> item as the API returns it
+    selectedId: null,
+    pendingSpan: null, // {start, end} of a text selection, in code points
+    lastVerdict: null, // {verdict, itemId} of a write that lost a race, to re-apply
+    polling: false,
+  };
+
+  // --- API ------------------------------------------------------------------------------
+
+  async function api(method, path, body, headers) {
+    const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...(headers || {}) } };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers["Content-Type"] = "application/json";
+    }
+    if (method !== "GET") init.headers["X-CSRFToken"] = csrfToken;
+    let response;
+    try {
+      response = await fetch(config.apiRoot + path, init);
+    } catch (error) {
+      return { status: 0, ok: false, data: { error: { message: "The server cannot be reached: " + error.message } } };
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = null;
+    }
+    return { status: response.status, ok: response.ok, data };
+  }
+
+  function errorMessage(result) {
+    const error = result.data && result.data.error;
+    if (!error) return "The server answered " + result.status + ".";
+    const fields = Object.entries(error.fields || {}).map(([name, msgs]) => name + ": " + [].concat(msgs).join(" "));
+    return [error.message].concat(fields).join(" ");
+  }
+
+  async function allPages(path) {
+    const results = [];
+    let page = 1;
+    for (;;) {
+      const result = await api("GET", `${path}${path.includes("?") ? "&" : "?"}page_size=200&page=${page}`);
+      if (!result.ok) throw new Error(errorMessage(result));
+      results.push(...result.data.results);
+      if (!result.data.next) return results;
+      page += 1;
+    }
+  }
+
+  const itemPath = (item) => `${item.kind}s/${item.id}/`;
+  const ifMatch = (item) => ({ "If-Match": `"${item.version}"` });
+
+  // --- Status line ----------------------------------------------------------------------
+
+  let statusTimer = null;
+  function say(message, kind) {
+    const line = $("status-line");
+    line.textContent = message;
+    line.className = "status-line " + (kind || "");
+    clearTimeout(statusTimer);
+    if (kind !== "error") statusTimer = setTimeout(() => (line.textContent = ""), 6000);
+  }
+
+  // --- Loading --------------------------------------------------------------------------
+
+  async function loadArticle() {
+    const result = await api("GET", `articles/${config.article}/`);
+    if (!result.ok) throw new Error(errorMessage(result));
+    state.revision = result.data.revision ? result.data.revision.id : null;
+    state.chars = Array.from(result.data.text || "");
+    $("extraction-state").textContent = result.data.extraction ? result.data.extraction.status : "-";
+  }
+
+  async function loadItems() {
+    const [claims, quotes] = await Promise.all([
+      allPages(`articles/${config.article}/claims/`),
+      allPages(`articles/${config.article}/quotes/`),
+    ]);
+    const items = new Map();
+    for (const item of claims.concat(quotes)) items.set(item.id, item);
+    return items;
+  }
+
+  function signature(items) {
+    return Array.from(items.values())
+      .map((item) => `${item.id}:${item.version}:${item.revision}`)
+      .sort()
+      .join(",");
+  }
+
+  // --- Rendering the text ---------------------------------------------------------------
+
+  const isLive = (item) => !item.orphaned && item.revision === state.revision;
+
+  function liveItems() {
+    return Array.from(state.items.values())
+      .filter(isLive)
+      .filter((item) => item.start < item.end && item.end <= state.chars.length);
+  }
+
+  /** Items in reading order, without dismissed ones: what j / k walk through. */
+  function navigationOrder() {
+    return liveItems()
+      .filter((item) => !item.dismissed)
+      .sort((a, b) => a.start - b.start || a.end - b.end || a.id - b.id);
+  }
+
+  function innermost(items, kind) {
+    let best = null;
+    for (const item of items) {
+      if (kind && item.kind !== kind) continue;
+      if (!best || item.end - item.start < best.end - best.start) best = item;
+    }
+    return best;
+  }
+
+  /**
+   * Cut the text at every item boundary; each piece is a <span data-start data-end> (code
+   * points) that knows which items cover it. Claims colour the background, quotes underline,
+   * so a quote inside a claim shows both. A quote's speaker follows it as a label that is not
+   * part of the text (data-nontext), which the selection mapping skips.
+   */
+  function renderText() {
+    const container = $("article-text");
+    const items = liveItems();
+    const cuts = new Set([0, state.chars.length]);
+    for (const item of items) {
+      cuts.add(item.start);
+      cuts.add(item.end);
+    }
+    const bounds = Array.from(cuts).sort((a, b) => a - b);
+    const firstSegmentOf = new Map();
+    const speakerAt = new Map();
+    for (const item of items) {
+      if (item.kind === "quote" && item.speaker && !item.dismissed) {
+        speakerAt.set(item.end, (speakerAt.get(item.end) || []).concat(item));
+      }
+    }
+    const fragment = document.createDocumentFragment();
+    for (let index = 0; index < bounds.length - 1; index += 1) {
+      const start = bounds[index];
+      const end = bounds[index + 1];
+      const span = document.createElement("span");
+      span.dataset.start = String(start);
+      span.dataset.end = String(end);
+      span.textContent = state.chars.slice(start, end).join("");
+      const covering = items.filter((item) => item.start <= start && item.end >= end);
+      const shown = covering.filter((item) => !item.dismissed);
+      if (covering.length) {
+        span.dataset.items = covering.map((item) => item.id).join(" ");
+        const claim = innermost(shown, "claim");
+        const quote = innermost(shown, "quote");
+        span.classList.add("hl");
+        if (claim) span.classList.add("claim", "status-" + claim.status);
+        if (quote) span.classList.add("quote", "quote-" + quote.status);
+        if (!shown.length) span.classList.add("dismissed");
+        if (covering.some((item) => item.id === state.selectedId)) span.classList.add("selected");
+        const starting = covering.filter((item) => item.start === start && !firstSegmentOf.has(item.id));
+        for (const item of starting) firstSegmentOf.set(item.id, span);
+        if (starting.length) span.dataset.itemStart = starting.map((item) => item.id).join(" ");
+      }
+      fragment.appendChild(span);
+      for (const quote of speakerAt.get(end) || []) {
+        const label = document.createElement("span");
+        label.className = "speaker quote-" + quote.status;
+        label.dataset.nontext = "1";
+        label.dataset.at = String(end);
+        label.dataset.item = String(quote.id);
+        label.contentEditable = "false";
+        label.textContent = quote.speaker;
+        fragment.appendChild(label);
+      }
+    }
+    container.replaceChildren(fragment);
+    container.removeAttribute("aria-busy");
+    renderOrphans();
+    renderCounts();
+  }
+
+  function renderOrphans() {
+    const orphans = Array.from(state.items.values()).filter((item) => !isLive(item));
+    $("orphans").hidden = orphans.length === 0;
+    const list = $("orphan-list");
+    list.replaceChildren();
+    for (const item of orphans) {
+      const entry = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link";
+      button.textContent = `${item.kind} ${item.id}: ${item.text}`;
+      button.addEventListener("click", () => select(item.id));
+      entry.appendChild(button);
+      list.appendChild(entry);
+    }
+  }
+
+  function renderCounts() {
+    const counts = { claim: {}, quote: {} };
+    for (const item of liveItems()) {
+      if (item.dismissed) continue;
+      counts[item.kind][item.status] = (counts[item.kind][item.status] || 0) + 1;
+    }
+    const box = $("counts");
+    box.replaceChildren();
+    for (const kind of ["claim", "quote"]) {
+      const group = document.createElement("span");
+      group.className = "count-group";
+      group.dataset.kind = kind;
+      const total = VERDICTS.reduce((sum, status) => sum + (counts[kind][status] || 0), 0);
+      group.append(`${total} ${kind}s: `);
+      for (const status of VERDICTS) {
+        const count = document.createElement("span");
+        count.className = "count " + status;
+        count.dataset.status = status;
+        count.textContent = `${counts[kind][status] || 0} ${status}`;
+        group.append(count, " ");
+      }
+      box.appendChild(group);
+    }
+  }
+
+  // --- Selecting an item and the side panel ---------------------------------------------
+
+  function select(itemId, { scroll = true } = {}) {
+    const item = state.items.get(itemId);
+    if (!item) return;
+    const changed = state.selectedId !== itemId;
+    state.selectedId = itemId;
+    for (const span of document.querySelectorAll("#article-text .selected")) span.classList.remove("selected");
+    for (const span of document.querySelectorAll("#article-text [data-items]")) {
+      if (span.dataset.items.split(" ").includes(String(itemId))) span.classList.add("selected");
+    }
+    if (scroll) {
+      const first = document.querySelector(`#article-text [data-item-start~="${itemId}"]`);
+      if (first) first.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+    if (changed) {
+      $("conflict").hidden = true;
+      $("rationale").value = "";
+      $("dismiss-reason").value = "";
+      $("dismiss-box").open = false;
+      $("evidence-rows").replaceChildren();
+    }
+    renderItemFacts(item);
+    refreshThreads(item, { prefill: changed });
+  }
+
+  function fact(list, label, value) {
+    if (value === null || value === undefined || value === "") return;
+    const term = document.createElement("dt");
+    term.textContent = label;
+    const detail = document.createElement("dd");
+    detail.textContent = typeof value === "string" ? value : JSON.stringify(value);
+    list.append(term, detail);
+  }
+
+  function renderItemFacts(item) {
+    $("panel-empty").hidden = true;
+    $("item-panel").hidden = false;
+    $("item-panel").dataset.item = String(item.id);
+    $("item-title").textContent = `${item.kind === "claim" ? "Claim" : "Quote"} ${item.id}`;
+    const badge = $("item-status");
+    badge.textContent = item.dismissed ? "not a claim" : item.status;
+    badge.className = "badge " + (item.dismissed ? "dismissed" : item.status);
+    $("item-text").textContent = item.text;
+    const facts = $("item-facts");
+    facts.replaceChildren();
+    if (item.kind === "quote") {
+      fact(facts, "Speaker", item.speaker || "(unknown)");
+      fact(facts, "Cue", item.cue);
+    }
+    fact(facts, "Score", item.score === null ? null : Number(item.score).toFixed(2));
+    for (const [name, value] of Object.entries(item.facets || {})) fact(facts, name, value);
+    fact(facts, "Found by", item.origin === "machine" ? `the engine (${item.extractor_version || "?"})` : "a reviewer");
+    fact(facts, "Assigned to", item.assigned_to);
+    if (item.resolution_status) fact(facts, "Editor's decision", `${item.resolution_status} ${item.resolution_note}`.trim());
+    if (item.dismissed) fact(facts, "Not a claim", item.dismissal_reason);
+    if (item.needs_rereview) fact(facts, "Needs re-review", "the article's text changed under it");
+    if (item.orphaned) fact(facts, "Orphaned", "not found in the current text");
+    fact(facts, "Version", String(item.version));
+    const writable = config.canReview && !item.orphaned;
+    for (const button of document.querySelectorAll("#verdict-box button, #verdict-box textarea, #verdict-box input")) {
+      button.disabled = !writable;
+    }
+    $("dismiss-box").hidden = item.dismissed || !config.canReview;
+    $("add-comment").disabled = !config.canReview;
+  }
+
+  function safeLink(url, text) {
+    // Only web links become clickable: a "javascript:" URL in evidence stays plain text.
+    if (!/^https?:\/\//i.test(url)) {
+      const span = document.createElement("span");
+      span.textContent = text || url;
+      return span;
+    }
+    const link = document.createElement("a");
+    link.href = url;
+    link.rel = "noopener noreferrer nofollow";
+    link.target = "_blank";
+    link.textContent = text || url;
+    return link;
+  }
+
+  function when(iso) {
+    return iso ? new Date(iso).toLocaleString() : "";
+  }
+
+  async function refreshThreads(item, { prefill = false } = {}) {
+    const path = itemPath(item);
+    const [reviews, comments, history] = await Promise.all([
+      api("GET", path + "reviews/"),
+      api("GET", path + "comments/"),
+      api("GET", path + "history/?page_size=200"),
+    ]);
+    if (state.selectedId !== item.id) return; // the user moved on while these loaded
+    if (reviews.ok) renderReviews(reviews.data, prefill);
+    if (comments.ok) renderComments(comments.data);
+    if (history.ok) renderHistory(history.data.results);
+  }
+
+  function renderReviews(data, prefill) {
+    const list = $("reviews");
+    list.replaceChildren();
+    let mine = null;
+    for (const review of data.results) {
+      if (review.reviewer === config.user) mine = review;
+      const entry = document.createElement("li");
+      entry.className = "review " + review.verdict;
+      const head = document.createElement("div");
+      const who = document.createElement("strong");
+      who.textContent = review.reviewer === config.user ? `${review.reviewer} (you)` : review.reviewer;
+      const verdict = document.createElement("span");
+      verdict.className = "badge " + review.verdict;
+      verdict.textContent = review.verdict;
+      const date = document.createElement("span");
+      date.className = "muted";
+      date.textContent = when(review.created_at);
+      head.append(who, " ", verdict, " ", date);
+      entry.appendChild(head);
+      if (review.rationale) {
+        const rationale = document.createElement("p");
+        rationale.className = "rationale";
+        rationale.textContent = review.rationale;
+        entry.appendChild(rationale);
+      }
+      if (review.evidence && review.evidence.length) {
+        const links = document.createElement("ul");
+        links.className = "evidence";
+        for (const evidence of review.evidence) {
+          const link = document.createElement("li");
+          link.appendChild(safeLink(evidence.url, evidence.title));
+          if (evidence.excerpt) link.append(" — ", evidence.excerpt);
+          links.appendChild(link);
+        }
+        entry.appendChild(links);
+      }
+      list.appendChild(entry);
+    }
+    if (!data.results.length) {
+      const none = document.createElement("li");
+      none.className = "muted";
+      none.textContent = "No reviews yet.";
+      list.appendChild(none);
+    }
+    const hidden = $("reviews-hidden");
+    hidden.hidden = !data.hidden;
+    hidden.textContent = data.hidden
+      ? `Blind review: ${data.hidden} review(s) by others are hidden until you submit yours.`
+      : "";
+    $("my-review").textContent = mine ? `Your current verdict: ${mine.verdict}.` : "You have not reviewed this item.";
+    if (prefill && mine) {
+      $("rationale").value = mine.rationale;
+      $("evidence-rows").replaceChildren();
+      for (const evidence of mine.evidence || []) addEvidenceRow(evidence);
+    }
+  }
+
+  function renderComments(comments) {
+    const list = $("comments");
+    list.replaceChildren();
+    for (const comment of comments) {
+      const entry = document.createElement("li");
+      const who = document.createElement("strong");
+      who.textContent = comment.author;
+      const date = document.createElement("span");
+      date.className = "muted";
+      date.textContent = " " + when(comment.created_at) + (comment.edited_at ? " (edited)" : "");
+      const body = document.createElement("p");
+      body.textContent = comment.body;
+      entry.append(who, date, body);
+      list.appendChild(entry);
+    }
+  }
+
+  const ACTIONS = {
+    item_add: "added it",
+    review: "reviewed",
+    status: "status changed",
+    resolve: "editor decided",
+    assign: "assigned",
+    dismiss: "marked not a claim",
+    span: "moved its span",
+    reanchor: "re-anchored",
+    comment: "commented",
+    comment_edit: "edited a comment",
+  };
+
+  function summarise(values) {
+    return Object.entries(values || {})
+      .filter(([name]) => !["review", "comment"].includes(name))
+      .map(([name, value]) => `${name}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
+      .join(", ");
+  }
+
+  function renderHistory(events) {
+    const list = $("history");
+    list.replaceChildren();
+    for (const event of events) {
+      const entry = document.createElement("li");
+      const head = document.createElement("span");
+      head.textContent = `${when(event.created_at)} · ${event.actor || "system"} ${ACTIONS[event.action] || event.action}`;
+      entry.appendChild(head);
+      const before = summarise(event.before);
+      const after = summarise(event.after);
+      if (before || after) {
+        const change = document.createElement("div");
+        change.className = "muted change";
+        change.textContent = before ? `${before} → ${after}` : after;
+        entry.appendChild(change);
+      }
+      list.appendChild(entry);
+    }
+  }
+
+  // --- Writes ---------------------------------------------------------------------------
+
+  function addEvidenceRow(evidence) {
+    const row = document.createElement("div");
+    row.className = "evidence-row";
+    const url = document.createElement("input");
+    url.type = "url";
+    url.placeholder = "https://…";
+    url.className = "evidence-url";
+    url.setAttribute("aria-label", "Evidence link");
+    url.value = (evidence && evidence.url) || "";
+    const title = document.createElement("input");
+    title.type = "text";
+    title.placeholder = "title";
+    title.className = "evidence-title";
+    title.setAttribute("aria-label", "Evidence title");
+    title.value = (evidence && evidence.title) || "";
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link";
+    remove.textContent = "remove";
+    remove.addEventListener("click", () => row.remove());
+    row.append(url, title, remove);
+    $("evidence-rows").appendChild(row);
+    return url;
+  }
+
+  function evidenceFromForm() {
+    return Array.from(document.querySelectorAll("#evidence-rows .evidence-row"))
+      .map((row) => ({
+        url: row.querySelector(".evidence-url").value.trim(),
+        title: row.querySelector(".evidence-title").value.trim(),
+      }))
+      .filter((evidence) => evidence.url);
+  }
+
+  /** Replace our copy of an item (after a write or a 412) and redraw what shows it. */
+  function updateItem(item) {
+    state.items.set(item.id, item);
+    renderText();
+    if (state.selectedId === item.id) {
+      select(item.id, { scroll: false });
+    }
+  }
+
+  async function reloadItem(item) {
+    const result = await api("GET", itemPath(item));
+    if (result.ok) updateItem(result.data);
+  }
+
+  function showConflict(current, verdict) {
+    state.lastVerdict = { verdict, itemId: current.id };
+    const message =
+      `Someone else changed this ${current.kind} while you were deciding: it is now ${current.status}` +
+      (current.dismissed ? " (marked not a claim)" : "") +
+      ` at version ${current.version}. Your verdict “${verdict}” was not saved; ` +
+      "the panel shows the current state. Apply yours again if it still stands.";
+    $("conflict-message").textContent = message;
+    $("conflict").hidden = false;
+  }
+
+  async function submitVerdict(verdict) {
+    const item = state.items.get(state.selectedId);
+    if (!item || !config.canReview) return;
+    const body = { verdict, rationale: $("rationale").value, evidence: evidenceFromForm() };
+    say(`Saving “${verdict}”…`);
+    const result = await api("POST", itemPath(item) + "reviews/", body, ifMatch(item));
+    if (result.status === 201) {
+      $("conflict").hidden = true;
+      say(`Saved: ${verdict}.`, "ok");
+      await reloadItem(item);
+    } else if (result.status === 412 && result.data && result.data.current) {
+      const current = result.data.current;
+      updateItem(current); // keeps the rationale typed: select() clears the form only on a new item
+      showConflict(current, verdict);
+      say("Not saved: someone changed the item first.", "error");
+    } else {
+      say("Not saved. " + errorMessage(result), "error");
+    }
+  }
+
+  async function dismissSelected() {
+    const item = state.items.get(state.selectedId);
+    const reason = $("dismiss-reason").value.trim();
+    if (!item) return;
+    if (!reason) {
+      say("Say why this is not a claim first.", "error");
+      $("dismiss-reason").focus();
+      return;
+    }
+    const result = await api("POST", itemPath(item) + "dismiss/", { reason }, ifMatch(item));
+    if (result.ok) {
+      say(`Marked ${item.kind} ${item.id} not a claim.`, "ok");
+      updateItem(result.data);
+    } else if (result.status === 412 && result.data && result.data.current) {
+      updateItem(result.data.current);
+      say("Not saved: someone changed the item first. Look at it again, then retry.", "error");
+    } else {
+      say("Not saved. " + errorMessage(result), "error");
+    }
+  }
+
+  async function addComment() {
+    const item = state.items.get(state.selectedId);
+    const body = $("comment-body").value;
+    if (!item || !body.trim()) return;
+    const result = await api("POST", itemPath(item) + "comments/", { body });
+    if (result.status === 201) {
+      $("comment-body").value = "";
+      refreshThreads(item);
+    } else {
+      say("Comment not saved. " + errorMessage(result), "error");
+    }
+  }
+
+  async function addMissed(kind) {
+    const span = state.pendingSpan;
+    if (!span) return;
+    const body = { article: config.article, start: span.start, end: span.end, text: span.text };
+    if (kind === "quote") body.speaker = $("selection-speaker").value.trim();
+    const result = await api("POST", `${kind}s/`, body);
+    if (result.status === 201) {
+      state.pendingSpan = null;
+      $("selection-box").hidden = true;
+      state.items.set(result.data.id, result.data);
+      renderText();
+      select(result.data.id);
+      say(`Added ${kind} ${result.data.id}.`, "ok");
+    } else {
+      say(`Not added. ${errorMessage(result)}`, "error");
+    }
+  }
+
+  // --- Text selection -> code point offsets ---------------------------------------------
+
+  /** The code point offset of a DOM position inside the article text, or null outside it. */
+  function codePointOffset(node, offset) {
+    const container = $("article-text");
+    if (!container.contains(node)) return null;
+    if (node.nodeType === Node.TEXT_NODE) {
+      const segment = node.parentElement.closest("[data-start], [data-nontext]");
+      if (!segment) return null;
+      if (segment.dataset.nontext) return Number(segment.dataset.at);
+      return Number(segment.dataset.start) + Array.from(node.data.slice(0, offset)).length;
+    }
+    // An element position: "before child number ``offset``".
+    const element = node === container ? container : node.closest("[data-start], [data-nontext]");
+    if (element !== container) {
+      if (element.dataset.nontext) return Number(element.dataset.at);
+      return Number(offset === 0 ? element.dataset.start : element.dataset.end);
+    }
+    const children = container.children;
+    if (offset < children.length) {
+      const child = children[offset];
+      return Number(child.dataset.nontext ? child.dataset.at : child.dataset.start);
+    }
+    return state.chars.length;
+  }
+
+  function onSelectionChange() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0) return;
+    const range = selection.getRangeAt(0);
+    const container = $("article-text");
+    if (!container.contains(range.startContainer) || !container.contains(range.endContainer)) return;
+    let start = codePointOffset(range.startContainer, range.startOffset);
+    let end = codePointOffset(range.endContainer, range.endOffset);
+    if (start === null || end === null) return;
+    if (start > end) [start, end] = [end, start];
+    // Trim white space at either edge: the API refuses spans of white space only.
+    while (start < end && /\s/u.test(state.chars[start])) start += 1;
+    while (end > start && /\s/u.test(state.chars[end - 1])) end -= 1;
+    if (selection.isCollapsed || start >= end) {
+      state.pendingSpan = null;
+      $("selection-box").hidden = true;
+      return;
+    }
+    const text = state.chars.slice(start, end).join("");
+    state.pendingSpan = { start, end, text };
+    $("selection-text").textContent = text;
+    $("selection-box").hidden = !config.canReview;
+    $("selection-box").dataset.start = String(start);
+    $("selection-box").dataset.end = String(end);
+  }
+
+  // --- Navigation and keyboard ----------------------------------------------------------
+
+  function step(direction) {
+    const order = navigationOrder();
+    if (!order.length) return;
+    const at = order.findIndex((item) => item.id === state.selectedId);
+    let next;
+    if (at === -1) next = direction > 0 ? 0 : order.length - 1;
+    else next = Math.min(order.length - 1, Math.max(0, at + direction));
+    select(order[next].id);
+  }
+
+  function onKey(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    const typing = target.closest && target.closest("input, textarea, select, [contenteditable=true]");
+    if (typing) {
+      if (event.key === "Escape") target.blur();
+      if (event.key === "Enter" && target.id === "dismiss-reason") dismissSelected();
+      return;
+    }
+    const key = event.key.toLowerCase();
+    const actions = {
+      j: () => step(1),
+      k: () => step(-1),
+      c: () => submitVerdict("correct"),
+      d: () => submitVerdict("disputed"),
+      u: () => submitVerdict("unverified"),
+      x: () => {
+        if (!state.selectedId) return;
+        $("dismiss-box").open = true;
+        $("dismiss-reason").focus();
+      },
+      r: () => state.selectedId && $("rationale").focus(),
+    };
+    if (actions[key]) {
+      event.preventDefault();
+      actions[key]();
+    }
+  }
+
+  // --- Others' changes: poll the API ----------------------------------------------------
+
+  async function poll() {
+    if (state.polling || document.hidden) return;
+    state.polling = true;
+    try {
+      const items = await loadItems();
+      const revisions = new Set(Array.from(items.values()).filter((item) => !item.orphaned).map((item) => item.revision));
+      if (revisions.size && !revisions.has(state.revision)) await loadArticle(); // the text was revised
+      const changed = signature(items) !== signature(state.items);
+      const selected = state.selectedId && state.items.get(state.selectedId);
+      const selectedNow = state.selectedId && items.get(state.selectedId);
+      state.items = items;
+      if (changed) renderText();
+      if (selectedNow) {
+        if (!selected || selected.version !== selectedNow.version) {
+          renderItemFacts(selectedNow);
+          if (selected) say(`${selectedNow.kind} ${selectedNow.id} was just changed (version ${selectedNow.version}).`);
+        }
+        refreshThreads(selectedNow); // comments do not change the version: read them anyway
+      }
+    } catch (error) {
+      say("Could not refresh: " + error.message, "error");
+    } finally {
+      state.polling = false;
+    }
+  }
+
+  // --- Start ----------------------------------------------------------------------------
+
+  async function start() {
+    $("article-text").addEventListener("click", (event) => {
+      if (!window.getSelection().isCollapsed) return; // selecting text, not picking an item
+      const segment = event.target.closest("[data-items], [data-nontext]");
+      if (!segment) return;
+      if (segment.dataset.nontext) {
+        select(Number(segment.dataset.item), { scroll: false });
+        return;
+      }
+      const covering = segment.dataset.items.split(" ").map(Number).map((id) => state.items.get(id)).filter(Boolean);
+      const live = covering.filter((item) => !item.dismissed);
+      const pick = innermost(live.length ? live : covering);
+      if (pick) select(pick.id, { scroll: false });
+    });
+    document.addEventListener("selectionchange", onSelectionChange);
+    document.addEventListener("keydown", onKey);
+    for (const button of document.querySelectorAll("button[data-verdict]")) {
+      button.addEventListener("click", () => submitVerdict(button.dataset.verdict));
+    }
+    $("dismiss").addEventListener("click", dismissSelected);
+    $("add-comment").addEventListener("click", addComment);
+    $("add-evidence").addEventListener("click", () => addEvidenceRow().focus());
+    $("add-claim").addEventListener("click", () => addMissed("claim"));
+    $("add-quote").addEventListener("click", () => addMissed("quote"));
+    $("conflict-reapply").addEventListener("click", () => {
+      if (state.lastVerdict && state.lastVerdict.itemId === state.selectedId) submitVerdict(state.lastVerdict.verdict);
+    });
+    $("conflict-dismiss").addEventListener("click", () => ($("conflict").hidden = true));
+    if (!config.canRead) {
+      $("article-text").textContent = "Your account has no desk role yet: ask an editor to give you one.";
+      return;
+    }
+    try {
+      await loadArticle();
+      state.items = await loadItems();
+      renderText();
+      document.body.dataset.ready = "1"; // tests and people alike: the page is usable now
+    } catch (error) {
+      $("article-text").textContent = "Could not load the article: " + error.message;
+      return;
+    }
+    setInterval(poll, Math.max(1, config.pollSeconds) * 1000);
+  }
+
+  start();
+})();

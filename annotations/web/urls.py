@@ -1,0 +1,14 @@
+"""Routes of the review pages (mounted under /review/) and the session login."""
+
+from django.urls import path
+from django.views.generic import RedirectView
+
+from annotations.web import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("", views.article_list, name="article-list"),
+    path("articles/<int:pk>/", views.article_review, name="article"),
+    path("articles/", RedirectView.as_view(pattern_name="review:article-list", permanent=False)),
+]

@@ -1,0 +1,100 @@
+"""Views of the review pages and the admin dashboard: read with selectors, render a template."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from annotations import selectors
+from annotations.api.pagination import CappedCountPaginator
+from annotations.dashboard import dashboard_figures
+from annotations.models import ExtractionJob, Item
+from annotations.roles import EDITOR, REVIEWER, VIEWER, user_has_role
+
+ARTICLES_PER_PAGE = 50
+# An article whose page is still being fetched has no text, hence no items yet.
+_NO_COUNTS = {f"{kind}s": {**dict.fromkeys(Item.Status.values, 0), "total": 0} for kind in Item.Kind.values}
+
+
+@login_required
+def article_list(request: HttpRequest) -> HttpResponse:
+    """Articles with their extraction state, items by status and how many are assigned to me."""
+    search = request.GET.get("q", "").strip()[:200]
+    status = request.GET.get("status", "")
+    if status not in ExtractionJob.Status.values:
+        status = ""
+    mine = request.GET.get("mine") == "1"
+    articles = selectors.articles_for_review_list(user=request.user, search=search, status=status, mine=mine)
+    page = CappedCountPaginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    revision_ids = [article.current_revision_id for article in page]
+    counts = selectors.item_counts(revision_ids=revision_ids)
+    assigned = selectors.items_assigned_counts(user=request.user, revision_ids=revision_ids)
+    rows = []
+    for article in page:
+        article_counts = counts.get(article.current_revision_id, _NO_COUNTS)
+        rows.append(
+            {
+                "article": article,
+                "counts": article_counts,
+                "progress": _progress(article_counts),
+                "assigned_to_me": assigned.get(article.current_revision_id, 0),
+            }
+        )
+    return render(
+        request,
+        "annotations/article_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "search": search,
+            "status": status,
+            "mine": mine,
+            "statuses": ExtractionJob.Status.choices,
+            "can_read": user_has_role(request.user, VIEWER),
+        },
+    )
+
+
+def _progress(counts: dict[str, dict[str, int]]) -> dict[str, object]:
+    """Claims and quotes together, by status, with percentages for the progress bar."""
+    totals = {status: counts["claims"][status] + counts["quotes"][status] for status in ("correct", "disputed")}
+    totals["unverified"] = counts["claims"]["unverified"] + counts["quotes"]["unverified"]
+    total = sum(totals.values())
+    return {
+        "total": total,
+        "reviewed": totals["correct"] + totals["disputed"],
+        "parts": [
+            {"status": status, "n": totals[status], "percent": round(100 * totals[status] / total, 1) if total else 0}
+            for status in ("correct", "disputed", "unverified")
+        ],
+    }
+
+
+@login_required
+@ensure_csrf_cookie
+def article_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review page: a shell the script fills from the API (text, items, reviews, history)."""
+    article = get_object_or_404(selectors.article_list(), pk=pk)
+    api_root = reverse("queue").removesuffix("queue/")
+    config = {
+        "article": article.pk,
+        "apiRoot": api_root,
+        "user": request.user.get_username(),
+        "canRead": user_has_role(request.user, VIEWER),
+        "canReview": user_has_role(request.user, REVIEWER),
+        "isEditor": user_has_role(request.user, EDITOR),
+        "pollSeconds": settings.REVIEW_POLL_SECONDS,
+    }
+    return render(request, "annotations/article_review.html", {"article": article, "config": config})
+
+
+def admin_dashboard(request: HttpRequest) -> HttpResponse:
+    """The admin's dashboard (wrapped in ``admin.site.admin_view`` by the URL map: staff only)."""
+    from django.contrib import admin
+
+    context = {**admin.site.each_context(request), "title": "Dashboard", **dashboard_figures()}
+    return render(request, "admin/annotations/dashboard.html", context)
