@@ -1,0 +1,165 @@
+"""The admin dashboard: each figure against data built for it, the page's query count, staff only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from annotations import dashboard
+from annotations.models import ExtractionJob, Item, Review
+from annotations.services.heartbeats import worker_heartbeat_record
+from tests.annotations.test_review_api import BODY, SENTENCE_1, SENTENCE_2, _claim
+from tests.factories import ItemFactory, JobFactory, UserFactory, article_with_revision
+
+NOW = timezone.now()
+
+
+def _item(article, sentence, **fields) -> Item:
+    return _claim(article, sentence, **fields)
+
+
+@pytest.fixture
+def staff_browser(client, db):
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.django_db
+def test_items_by_status_counts_live_items_per_kind_and_dismissed_apart():
+    article = article_with_revision(body=BODY)
+    revision = article.current_revision
+    _item(article, SENTENCE_1, status=Item.Status.CORRECT)
+    _item(article, SENTENCE_2)
+    ItemFactory(revision=revision, kind=Item.Kind.QUOTE, start=0, length=5, status=Item.Status.DISPUTED)
+    ItemFactory(revision=revision, start=3, length=4, dismissed=True)
+
+    counts = dashboard.items_by_status()
+
+    assert counts["claim"] == {"unverified": 1, "correct": 1, "disputed": 0, "live": 2, "dismissed": 1}
+    assert counts["quote"]["disputed"] == 1 and counts["quote"]["live"] == 1
+
+
+@pytest.mark.django_db
+def test_backlog_is_bucketed_by_age_and_score():
+    revision = article_with_revision(body=BODY).current_revision
+    for offset, (age_days, score) in enumerate([(0.5, 0.95), (3, 0.1), (10, 0.5), (40, 0.5), (40, 1.0)]):
+        ItemFactory(revision=revision, start=offset, length=3, score=score, created_at=NOW - dt.timedelta(days=age_days))
+    ItemFactory(revision=revision, start=20, length=3, status=Item.Status.CORRECT)  # not in the backlog
+
+    backlog = dashboard.unverified_backlog(now=NOW)
+
+    assert backlog["by_age"] == [("under 1 day", 1), ("1-7 days", 1), ("7-30 days", 1), ("over 30 days", 2)]
+    assert dict(backlog["by_score"]) == {"0.0-0.2": 1, "0.2-0.4": 0, "0.4-0.6": 2, "0.6-0.8": 0, "0.8-1.0": 2}
+
+
+@pytest.mark.django_db
+def test_median_time_to_verdict_reads_reviewed_items_only():
+    revision = article_with_revision(body=BODY).current_revision
+    for offset, hours in enumerate([1, 2, 10]):
+        ItemFactory(
+            revision=revision, start=offset, length=3, status=Item.Status.CORRECT,
+            created_at=NOW - dt.timedelta(hours=24), status_changed_at=NOW - dt.timedelta(hours=24 - hours),
+        )  # fmt: skip
+    ItemFactory(revision=revision, start=9, length=3, created_at=NOW - dt.timedelta(days=90))  # unverified
+
+    figure = dashboard.time_to_verdict()
+
+    assert figure["items"] == 3
+    assert figure["median"] == dt.timedelta(hours=2)
+
+
+@pytest.mark.django_db
+def test_reviews_per_reviewer_over_7_and_30_days_and_disagreement_rate():
+    article = article_with_revision(body=BODY)
+    split, agreed, single = (_item(article, s) for s in (SENTENCE_1, SENTENCE_2, "the minister said"))
+    ana, ben = UserFactory(username="ana"), UserFactory(username="ben")
+    Review.objects.create(item=split, reviewer=ana, verdict="correct", created_at=NOW - dt.timedelta(days=1))
+    Review.objects.create(item=split, reviewer=ben, verdict="disputed", created_at=NOW - dt.timedelta(days=10))
+    Review.objects.create(item=agreed, reviewer=ana, verdict="correct", created_at=NOW - dt.timedelta(days=2))
+    Review.objects.create(item=agreed, reviewer=ben, verdict="correct", created_at=NOW - dt.timedelta(days=40))
+    Review.objects.create(item=single, reviewer=ana, verdict="disputed", is_current=False)  # superseded
+    Review.objects.create(item=single, reviewer=ana, verdict="correct")
+
+    reviewers = dashboard.reviews_per_reviewer(now=NOW)
+    disagreement = dashboard.disagreement()
+
+    assert reviewers == [
+        {"reviewer": "ana", "last_7_days": 4, "last_30_days": 4},
+        {"reviewer": "ben", "last_7_days": 0, "last_30_days": 1},
+    ]
+    assert disagreement == {"items": 2, "disagreeing": 1, "rate": 0.5}
+
+
+@pytest.mark.django_db
+def test_queue_health_counts_jobs_oldest_queued_latency_and_heartbeat():
+    article = article_with_revision(body=BODY)  # its job is queued, created now
+    revision = article.current_revision
+    JobFactory(revision=revision, status="queued", created_at=NOW - dt.timedelta(minutes=30))
+    JobFactory(revision=revision, status="running")
+    JobFactory(revision=revision, status="failed")
+    for seconds in [2, 4, 6, 8, 100]:
+        JobFactory(
+            revision=revision, status="done", created_at=NOW - dt.timedelta(minutes=10),
+            finished_at=NOW - dt.timedelta(minutes=10) + dt.timedelta(seconds=seconds),
+        )  # fmt: skip
+    JobFactory(
+        revision=revision, status="done", created_at=NOW - dt.timedelta(hours=3), finished_at=NOW - dt.timedelta(hours=2)
+    )  # finished more than an hour ago: not in the latency
+    worker_heartbeat_record(hostname="worker-1", now=NOW - dt.timedelta(seconds=20))
+
+    health = dashboard.queue_health(now=NOW)
+
+    assert health["jobs"] == {"queued": 2, "running": 1, "failed": 1, "done": 6}
+    assert dt.timedelta(minutes=29) < health["oldest_queued_age"] <= dt.timedelta(minutes=30)
+    assert health["latency_p50"] == dt.timedelta(seconds=6)
+    # Nearest rank on SQLite (100 s); interpolated by PostgreSQL's percentile_cont (81.6 s).
+    assert dt.timedelta(seconds=80) < health["latency_p95"] <= dt.timedelta(seconds=100)
+    assert health["heartbeat"].hostname == "worker-1" and health["heartbeat_stale"] is False
+
+
+@pytest.mark.django_db
+def test_no_heartbeat_is_flagged_stale():
+    assert dashboard.queue_health(now=NOW)["heartbeat_stale"] is True
+
+
+@pytest.mark.django_db
+def test_heartbeat_task_records_the_worker():
+    from workers.tasks import record_worker_heartbeat
+
+    record_worker_heartbeat.apply()
+
+    assert dashboard.WorkerHeartbeat.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_dashboard_page_is_a_fixed_number_of_queries_whatever_the_data(staff_browser, django_assert_max_num_queries):
+    for _ in range(30):
+        article = article_with_revision(body=BODY)
+        claim = _item(article, SENTENCE_1, status=Item.Status.DISPUTED, status_changed_at=NOW)
+        Review.objects.create(item=claim, reviewer=UserFactory(), verdict="disputed")
+        ExtractionJob.objects.filter(pk=article.current_job_id).update(status="done", finished_at=NOW)
+
+    with django_assert_max_num_queries(16):
+        response = staff_browser.get("/admin/dashboard/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="jobs-done">30<' in html
+    assert '<svg role="img" aria-label="Claims by status"' in html
+    assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_dashboard_is_for_staff_only(client, reviewer):
+    client.force_login(reviewer)
+
+    response = client.get("/admin/dashboard/")
+
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_admin_index_links_the_dashboard(staff_browser):
+    assert b'href="/admin/dashboard/"' in staff_browser.get("/admin/").content
