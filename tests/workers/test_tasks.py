@@ -257,7 +257,9 @@ def site():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _PageHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    # The site is on 127.0.0.1, which the fetcher refuses unless private addresses are allowed.
+    with override_settings(URL_FETCH_ALLOW_PRIVATE=True):
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
 
