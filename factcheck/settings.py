@@ -278,3 +278,52 @@ CELERY_BEAT_SCHEDULE["record-worker-heartbeat"] = {
     # With no worker up, beat's messages would pile up; an expired one is dropped unread.
     "options": {"expires": float(WORKER_HEARTBEAT_INTERVAL_SECONDS)},
 }
+
+# --- Security and limits ---------------------------------------------------------------------
+# HTTPS, cookies, API rate limits and the URL fetcher's address check (see RELIABILITY.md).
+# With DJANGO_DEBUG=false (the default) every HTTPS protection below is on unless the
+# environment turns it off; `make run` sets DJANGO_DEBUG=true, which turns them off for plain
+# http on a laptop. `manage.py check --deploy` is clean with DJANGO_SECURE_SSL_REDIRECT=true.
+_HTTPS = not DEBUG
+# Off by default: TLS usually ends at a reverse proxy that redirects http itself, and the test
+# client and live servers speak plain http. Turn on when Django sees the plain http requests.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+# The health check answers docker-compose's and load balancers' plain http probes.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (only then: a client could forge it).
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=_HTTPS)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_HTTPS)
+# Only a directive: the domain joins browsers' preload lists when its owner submits it.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=_HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No CORS middleware is installed on purpose: browsers on other origins get no CORS headers,
+# so they cannot read API answers; API clients (curl, servers) do not need CORS.
+
+# Counters of the rate limits; set CACHE_URL=redis://... to share them between web processes.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Per-user rate limits (factcheck/security.py): 429 with Retry-After beyond them. Generous:
+# a person at the desk never gets near them; a runaway script does. Empty value: no limit.
+API_THROTTLE_RATES = {
+    "user": env.str("API_THROTTLE_USER_RATE", default="1200/minute") or None,
+    "write": env.str("API_THROTTLE_WRITE_RATE", default="300/minute") or None,
+    "anon": env.str("API_THROTTLE_ANON_RATE", default="120/minute") or None,
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "factcheck.security.UserThrottle",
+    "factcheck.security.UserWriteThrottle",
+    "factcheck.security.AnonThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = API_THROTTLE_RATES
+
+# URL ingestion: hosts resolving to private, loopback or link-local addresses are refused
+# (workers/fetching.py); true only for a desk that ingests from its own intranet.
+URL_FETCH_ALLOW_PRIVATE = env.bool("URL_FETCH_ALLOW_PRIVATE", default=False)
