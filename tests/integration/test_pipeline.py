@@ -9,25 +9,18 @@ on the embedded defaults, so CI cannot silently test less than it claims.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 
 from annotations.models import Article, ExtractionJob, Item
 from annotations.services.extraction import extraction_jobs_sweep
+from tests.workerproc import worker_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = [
     (
         "Minister and envoy discuss air defence\n\nBy Example Newswire\n\n"
@@ -45,46 +38,12 @@ ARTICLES = [
 ]
 
 
-def _database_url() -> str:
-    """The URL of the database this test runs on (the test database), for the worker."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or ""
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    auth = f"{user}{password}@" if user else ""
-    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker_queue(stack_name):
     """A real worker process consuming a queue of its own, so no other worker takes our jobs."""
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "EXTRACTION_QUEUE": queue,
-        "FACTCHECK_VAR_DIR": str(settings.VAR_DIR),
-    }
-    log_path = settings.VAR_DIR / f"{queue}.log"
-    with open(log_path, "w") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--queues", queue, "--concurrency", "2",
-             "--without-mingle", "--without-gossip", "--loglevel", "INFO", "--hostname", f"{queue}@%h"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    with override_settings(EXTRACTION_QUEUE=queue):
+    with worker_process(queue=queue), override_settings(EXTRACTION_QUEUE=queue):
         yield queue
-    worker.send_signal(signal.SIGTERM)
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-    if worker.returncode not in (0, -signal.SIGTERM):
-        print(log_path.read_text()[-3000:])
-    log_path.unlink(missing_ok=True)
 
 
 def _wait_for_jobs(job_ids: list[int], timeout: float = 90.0) -> list[ExtractionJob]:

@@ -8,76 +8,27 @@ the delivery in that transaction, publishes it after commit, and a worker POSTs 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 
 from integrations.models import WebhookDelivery
 from integrations.services.webhooks import webhook_signature_valid, webhook_subscription_create
+from tests.workerproc import worker_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "integration-secret-0123456789"
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = f"{db.get('USER') or ''}{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}"
-    return (
-        f"postgres://{auth + '@' if auth else ''}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
-
-
 @pytest.fixture
-def real_stack() -> None:
-    """CI sets FACTCHECK_REQUIRE_REAL_STACK=1: then this must run on PostgreSQL + Redis."""
-    on_real_stack = connection.vendor == "postgresql" and settings.CELERY_BROKER_URL.startswith("redis")
-    if os.environ.get("FACTCHECK_REQUIRE_REAL_STACK") == "1" and not on_real_stack:
-        pytest.fail(
-            f"FACTCHECK_REQUIRE_REAL_STACK=1 but running on {connection.vendor}; set DATABASE_URL and CELERY_BROKER_URL"
-        )
-
-
-@pytest.fixture
-def worker(real_stack):
+def worker(stack_name):
     """A worker consuming a queue of its own; extraction and webhooks share it (WEBHOOK_QUEUE empty)."""
     queue = f"test-hooks-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "EXTRACTION_QUEUE": queue,
-        "WEBHOOK_QUEUE": "",
-        "FACTCHECK_VAR_DIR": str(settings.VAR_DIR),
-    }
-    log_path = settings.VAR_DIR / f"{queue}.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--queues", queue, "--concurrency", "2",
-             "--without-mingle", "--without-gossip", "--loglevel", "INFO", "--hostname", f"{queue}@%h"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    with override_settings(EXTRACTION_QUEUE=queue, WEBHOOK_QUEUE=""):
+    with worker_process(queue=queue, WEBHOOK_QUEUE=""), override_settings(EXTRACTION_QUEUE=queue, WEBHOOK_QUEUE=""):
         yield queue
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log_path.unlink(missing_ok=True)
 
 
 def test_extracted_article_is_delivered_signed_by_a_real_worker(editor, editor_client, worker, webhook_receiver):
