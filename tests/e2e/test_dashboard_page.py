@@ -71,7 +71,10 @@ def test_dashboard_numbers_match_the_database(new_page):
 
     current = Review.objects.filter(is_current=True)
     multi = {item for item in current.values_list("item_id", flat=True) if current.filter(item_id=item).count() >= 2}
-    split = {item for item in multi if {"correct", "disputed"} <= set(current.filter(item_id=item).values_list("verdict", flat=True))}
+    split = {
+        item for item in multi
+        if {"correct", "disputed"} <= set(current.filter(item_id=item).values_list("verdict", flat=True))
+    }  # fmt: skip
     expect(page.locator("#multi-reviewed")).to_have_text(str(len(multi)))
     expect(page.locator("#disagreeing")).to_have_text(str(len(split)))
     expect(page.locator("#disagreement-rate")).to_have_text(f"{round(100 * len(split) / len(multi))}%")

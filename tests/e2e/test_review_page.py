@@ -102,7 +102,8 @@ def test_another_reviewers_verdict_appears_without_reloading(new_page, article):
     sams.click("button[data-verdict=disputed]")
     expect(sams.locator("#status-line")).to_have_text("Saved: disputed.")
     # Two agreeing verdicts make the claim disputed: Rita's highlight turns red by itself.
-    expect(ritas.locator(f"[data-item-start~='{claim.pk}']")).to_have_class(re.compile("status-disputed"), timeout=8_000)
+    highlight = ritas.locator(f"[data-item-start~='{claim.pk}']")
+    expect(highlight).to_have_class(re.compile("status-disputed"), timeout=8_000)
     expect(ritas.locator("#item-status")).to_have_text("disputed")
     assert Item.objects.get(pk=claim.pk).status == Item.Status.DISPUTED
 

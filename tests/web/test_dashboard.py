@@ -45,7 +45,8 @@ def test_items_by_status_counts_live_items_per_kind_and_dismissed_apart():
 def test_backlog_is_bucketed_by_age_and_score():
     revision = article_with_revision(body=BODY).current_revision
     for offset, (age_days, score) in enumerate([(0.5, 0.95), (3, 0.1), (10, 0.5), (40, 0.5), (40, 1.0)]):
-        ItemFactory(revision=revision, start=offset, length=3, score=score, created_at=NOW - dt.timedelta(days=age_days))
+        created_at = NOW - dt.timedelta(days=age_days)
+        ItemFactory(revision=revision, start=offset, length=3, score=score, created_at=created_at)
     ItemFactory(revision=revision, start=20, length=3, status=Item.Status.CORRECT)  # not in the backlog
 
     backlog = dashboard.unverified_backlog(now=NOW)
@@ -104,9 +105,10 @@ def test_queue_health_counts_jobs_oldest_queued_latency_and_heartbeat():
             revision=revision, status="done", created_at=NOW - dt.timedelta(minutes=10),
             finished_at=NOW - dt.timedelta(minutes=10) + dt.timedelta(seconds=seconds),
         )  # fmt: skip
-    JobFactory(
-        revision=revision, status="done", created_at=NOW - dt.timedelta(hours=3), finished_at=NOW - dt.timedelta(hours=2)
-    )  # finished more than an hour ago: not in the latency
+    two_hours_ago = NOW - dt.timedelta(hours=2)
+    JobFactory(  # finished more than an hour ago: not in the latency
+        revision=revision, status="done", created_at=two_hours_ago - dt.timedelta(hours=1), finished_at=two_hours_ago
+    )
     worker_heartbeat_record(hostname="worker-1", now=NOW - dt.timedelta(seconds=20))
 
     health = dashboard.queue_health(now=NOW)

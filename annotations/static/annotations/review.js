@@ -294,7 +294,8 @@
     }
     fact(facts, "Score", item.score === null ? null : Number(item.score).toFixed(2));
     for (const [name, value] of Object.entries(item.facets || {})) fact(facts, name, value);
-    fact(facts, "Found by", item.origin === "machine" ? item.extractor_version ? `the engine (${item.extractor_version})` : "the engine" : "a reviewer");
+    const engine = item.extractor_version ? `the engine (${item.extractor_version})` : "the engine";
+    fact(facts, "Found by", item.origin === "machine" ? engine : "a reviewer");
     fact(facts, "Assigned to", item.assigned_to);
     if (item.resolution_status) fact(facts, "Editor's decision", `${item.resolution_status} ${item.resolution_note}`.trim());
     if (item.dismissed) fact(facts, "Not a claim", item.dismissal_reason);
