@@ -348,3 +348,8 @@ class HistoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Declared beside the dashboard that reads it; imported here so that every process (web, worker,
+# beat, migrations) registers the model whether or not it loads the admin.
+from annotations.dashboard import WorkerHeartbeat  # noqa: E402, F401
