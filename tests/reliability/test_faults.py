@@ -104,11 +104,11 @@ def test_worker_killed_with_sigkill_mid_batch_every_article_extracted_exactly_on
 
     verdict = stack.verify()
     record_figures("worker_sigkill", _base_figures(
-        stack, verdict, fault="kill -9 of the worker (main process and pool) after "
-        f"{at_kill['done']} of {BATCH} jobs; worker restarted 1 s later",
+        stack, verdict, fault=f"after {at_kill['done']} of {BATCH} jobs: kill -9 of the worker (main process and "
+        "pool children), a new worker 1 s later",
         in_flight_at_fault=at_kill["running"], not_done_at_fault=BATCH - at_kill["done"],
         recovered=BATCH - at_kill["done"], seconds_to_recover=round(recover_seconds, 1),
-        seconds_measured_from="worker restart",
+        seconds_measured_from="the new worker started",
     ))  # fmt: skip
     assert time.monotonic() - restarted < 120
     _assert_exactly_once(verdict, stack)
@@ -129,16 +129,16 @@ def test_redis_loses_every_message_mid_batch_the_sweep_recovers_every_job(fault_
         stack.redis.kill()  # SIGKILL, no persistence: the broker comes back empty
         time.sleep(2.0)
         stack.redis.start()
-        description = "Redis killed with SIGKILL, restarted empty after 2 s"
+        description = "Redis killed with SIGKILL, started again empty 2 s later"
     at_fault = stack.job_counts()
     back = time.monotonic()
     recover_seconds = wait_until(lambda: stack.finished(BATCH), timeout=120, what="every job finished")
 
     verdict = stack.verify()
     record_figures(f"redis_{how}", _base_figures(
-        stack, verdict, fault=f"{description} after {at_fault['done']} of {BATCH} jobs",
+        stack, verdict, fault=f"after {at_fault['done']} of {BATCH} jobs: {description}",
         not_done_at_fault=BATCH - at_fault["done"], recovered=BATCH - at_fault["done"],
-        seconds_to_recover=round(recover_seconds, 1), seconds_measured_from="Redis back (empty)",
+        seconds_to_recover=round(recover_seconds, 1), seconds_measured_from="Redis was back, empty",
     ))  # fmt: skip
     assert time.monotonic() - back < 120
     _assert_exactly_once(verdict, stack)
@@ -162,10 +162,10 @@ def test_postgresql_crash_and_restart_mid_batch_workers_recover_and_nothing_is_h
 
     verdict = stack.verify()
     record_figures("postgresql_restart", _base_figures(
-        stack, verdict, fault=f"PostgreSQL stopped in immediate mode after {at_fault['done']} of {BATCH} jobs,"
+        stack, verdict, fault=f"after {at_fault['done']} of {BATCH} jobs: PostgreSQL stopped in immediate mode,"
         " started again 2 s later; workers not touched",
         not_done_at_fault=BATCH - at_fault["done"], recovered=BATCH - at_fault["done"],
-        seconds_to_recover=round(recover_seconds, 1), seconds_measured_from="PostgreSQL accepting connections",
+        seconds_to_recover=round(recover_seconds, 1), seconds_measured_from="PostgreSQL accepted connections again",
         half_written_done_jobs_seen=len(watcher.half_written), consistency_snapshots=watcher.snapshots,
     ))  # fmt: skip
     assert time.monotonic() - back < 120
