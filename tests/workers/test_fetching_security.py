@@ -277,3 +277,53 @@ def test_url_job_for_a_loopback_address_fails_with_the_reason(internal, publishe
     assert job.status == "failed" and job.attempts == 1, "a refused address is permanent: no retries"
     assert "Refused to fetch" in job.last_error and "loopback" in job.last_error
     assert internal.hits == []
+
+
+def _certificates(directory, name: str) -> tuple[str, str, str]:
+    """A throwaway CA and a server certificate for ``name`` signed by it (openssl CLI)."""
+    import subprocess
+
+    def run(*args):
+        subprocess.run(["openssl", *args], cwd=directory, check=True, capture_output=True, timeout=60)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
+        "-subj", "/CN=Test CA")  # fmt: skip
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", f"/CN={name}")
+    (directory / "ext.cnf").write_text(f"subjectAltName=DNS:{name}\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "server.pem", "-days", "1", "-extfile", "ext.cnf")  # fmt: skip
+    return str(directory / "ca.pem"), str(directory / "server.pem"), str(directory / "server.key")
+
+
+@pytest.fixture
+def tls_site(tmp_path):
+    """An HTTPS server on 127.0.0.1 whose certificate names ``news.test``, signed by a test CA."""
+    import shutil
+    import ssl
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make test certificates")
+    ca, cert, key = _certificates(tmp_path, "news.test")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.hits, server.routes, server.daemon_threads = [], {}, True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, ca
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_on_the_pinned_address_is_verified_against_the_name(tls_site, monkeypatch):
+    server, ca = tls_site
+    port = server.server_address[1]
+    monkeypatch.setattr(fetching.certifi, "where", lambda: ca)  # trust the test CA instead of the public ones
+    resolve = _resolver({"news.test": ["127.0.0.1"], "wrong-name.test": ["127.0.0.1"]})
+
+    page = fetch_page(f"https://news.test:{port}/", allow_private=True, resolver=resolve, **LIMITS)
+    assert page.body == PAGE, "connected to the checked address, verified the certificate for news.test"
+
+    with pytest.raises(PermanentExtractionError, match=r"Could not verify the TLS certificate of wrong-name\.test"):
+        fetch_page(f"https://wrong-name.test:{port}/", allow_private=True, resolver=resolve, **LIMITS)
