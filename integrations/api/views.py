@@ -104,6 +104,9 @@ class ArticleInteropViewSet(viewsets.GenericViewSet):
     renderer_classes = [JSONRenderer, JSONLDRenderer]
     parser_classes = [LimitedJSONParser, JSONLDParser]
     queryset = Article.objects.none()
+    # The import body is a Web Annotation collection, not a DRF serializer's fields, so OPTIONS
+    # cannot describe it from one: answer it with the allowed methods only.
+    metadata_class = None
 
     @extend_schema(responses={200: CLAIMREVIEW_RESPONSE, 404: OpenApiResponse(description="No such article."),
                               409: NOT_RESOLVED})  # fmt: skip

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
-from schemathesis.config import SchemathesisConfig
 
 from factcheck.wsgi import application
 from tests.factories import UserFactory, article_with_revision
@@ -51,15 +50,6 @@ def wsgi_in_test_transaction():
     request_finished.connect(close_old_connections)
 
 
-# Operations with a known bug in code this suite does not own: the failing request has its own
-# test marked xfail (strict: it tells when the bug is fixed), and the rest stays strict.
-KNOWN_BUGS = {
-    "/api/v1/articles/{id}/annotations/": (
-        "OPTIONS answers 500: ArticleInteropViewSet has no serializer_class, and DRF's metadata "
-        "(SimpleMetadata.determine_actions) calls get_serializer() for the allowed POST "
-        "(integrations/api). Schemathesis probes OPTIONS on every path."
-    ),
-}
 FUZZ_SETTINGS = hypothesis_settings(
     max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
 )
@@ -69,28 +59,14 @@ def _call(case, token: str) -> None:
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
 
 
-@schema.exclude(path=list(KNOWN_BUGS)).parametrize()
+@schema.parametrize()
 @FUZZ_SETTINGS
 def test_every_operation_answers_without_5xx_and_as_documented(case, editor_token, wsgi_in_test_transaction):
     _call(case, editor_token)
 
 
-# The same paths fuzzed without the OPTIONS probe, so everything else about them is still checked.
-schema_without_options_probe = schemathesis.openapi.from_wsgi(
-    "/api/schema/",
-    application,
-    config=SchemathesisConfig.from_dict({"phases": {"coverage": {"unexpected-methods": []}}}),
-)
-
-
-@schema_without_options_probe.include(path=list(KNOWN_BUGS)).parametrize()
-@FUZZ_SETTINGS
-def test_operations_with_known_bugs_otherwise_answer_as_documented(case, editor_token, wsgi_in_test_transaction):
-    _call(case, editor_token)
-
-
-@pytest.mark.xfail(reason=KNOWN_BUGS["/api/v1/articles/{id}/annotations/"], strict=True)
 def test_options_on_the_annotations_endpoint_is_not_a_server_error(editor_token):
+    """It was a 500: the viewset has no serializer for DRF's metadata to describe the POST with."""
     from rest_framework.test import APIClient
 
     client = APIClient()
