@@ -63,12 +63,20 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "source_url", "byline"]
     list_select_related = ["current_job", "added_by"]
     date_hierarchy = "created_at"
-    readonly_fields = ["ingest_key", "current_revision", "current_job", "added_by", "created_at", "updated_at"]
+    # Publishing and blind mode change what reviewers may do and are recorded in the history, so
+    # they change through the API's services (publish/reopen, PATCH), never by editing the row.
+    readonly_fields = [
+        "ingest_key", "current_revision", "current_job", "added_by", "created_at", "updated_at",
+        "blind_review", "published_at", "published_by",
+    ]  # fmt: skip
     inlines = [RevisionInline]
     paginator = CappedCountPaginator
     show_full_result_count = False
     action_form = None  # set below, once DeskActionForm exists
     actions = ["reextract_selected", "assign_items_of_selected"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # an article, its revisions, items and history are kept
 
     @admin.action(description="Extract the selected articles again")
     def reextract_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -292,6 +300,9 @@ class ItemAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # items come from extraction or from a reviewer through the API
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # "not a claim" hides an item and keeps it; nothing deletes one
 
     @admin.action(description="Assign the selected items to the chosen assignee")
     def assign_selected(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -51,3 +51,19 @@ def test_admin_item_page_shows_reviews_and_history(admin_client_with_data, revie
     assert page.status_code == 200
     assert b"Matches the labour survey." in page.content  # the review inline
     assert b"Review submitted" in page.content  # the history inline
+
+
+@pytest.mark.django_db
+def test_admin_cannot_publish_or_delete_behind_the_services_back(admin_client_with_data):
+    from annotations.models import Article, Item
+
+    article = Article.objects.first()
+    item = Item.objects.first()
+
+    form = admin_client_with_data.get(f"/admin/annotations/article/{article.pk}/change/")
+    delete_article = admin_client_with_data.get(f"/admin/annotations/article/{article.pk}/delete/")
+    delete_item = admin_client_with_data.get(f"/admin/annotations/claim/{item.pk}/delete/")
+
+    assert form.status_code == 200
+    assert b'name="blind_review"' not in form.content and b'name="published_at_0"' not in form.content
+    assert delete_article.status_code == 403 and delete_item.status_code == 403
