@@ -15,7 +15,7 @@ def item_counts(*, revision_ids: list[int | None]) -> dict[int, dict[str, dict[s
     "quotes": {...}}}``; dismissed items are not counted.
     """
     wanted = [rid for rid in revision_ids if rid is not None]
-    counts = {rid: _empty_counts() for rid in wanted}
+    counts = {rid: empty_item_counts() for rid in wanted}
     if not wanted:
         return counts
     rows = (
@@ -31,7 +31,8 @@ def item_counts(*, revision_ids: list[int | None]) -> dict[int, dict[str, dict[s
     return counts
 
 
-def _empty_counts() -> dict[str, dict[str, int]]:
+def empty_item_counts() -> dict[str, dict[str, int]]:
+    """The counts of a revision with no live item (or of an article with no text yet)."""
     return {f"{kind}s": {**dict.fromkeys(Item.Status.values, 0), "total": 0} for kind in Item.Kind.values}
 
 

@@ -10,7 +10,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from annotations.models import Article, Comment, ExtractionJob, HistoryEvent, Item, Review
 from annotations.roles import REVIEWER, user_has_role
-from annotations.selectors import item_counts
+from annotations.selectors import empty_item_counts, item_counts
 
 
 class PageField(serializers.CharField):
@@ -91,11 +91,6 @@ class CountsSerializer(serializers.Serializer):
     quotes = ItemCountsSerializer()
 
 
-_NO_COUNTS = {
-    f"{kind}s": {**dict.fromkeys(Item.Status.values, 0), "total": 0} for kind in Item.Kind.values
-}
-
-
 class ArticleSerializer(serializers.ModelSerializer):
     """An article in a list: metadata, extraction state and item counts (no body text)."""
 
@@ -122,7 +117,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         counts = self.context.get("counts")
         if counts is None:
             counts = item_counts(revision_ids=[article.current_revision_id])
-        return counts.get(article.current_revision_id, _NO_COUNTS)
+        return counts.get(article.current_revision_id) or empty_item_counts()
 
 
 class RevisionSerializer(serializers.Serializer):

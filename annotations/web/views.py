@@ -12,12 +12,11 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from annotations import selectors
 from annotations.api.pagination import CappedCountPaginator
 from annotations.dashboard import dashboard_figures
-from annotations.models import ExtractionJob, Item
+from annotations.models import ExtractionJob
 from annotations.roles import EDITOR, REVIEWER, VIEWER, user_has_role
 
 ARTICLES_PER_PAGE = 50
 # An article whose page is still being fetched has no text, hence no items yet.
-_NO_COUNTS = {f"{kind}s": {**dict.fromkeys(Item.Status.values, 0), "total": 0} for kind in Item.Kind.values}
 
 
 @login_required
@@ -35,7 +34,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     assigned = selectors.items_assigned_counts(user=request.user, revision_ids=revision_ids)
     rows = []
     for article in page:
-        article_counts = counts.get(article.current_revision_id, _NO_COUNTS)
+        article_counts = counts.get(article.current_revision_id) or selectors.empty_item_counts()
         rows.append(
             {
                 "article": article,
