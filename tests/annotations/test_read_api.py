@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import F
+from django.utils import timezone
+from rest_framework import serializers
 
+from annotations.api.serializers import ClaimSerializer, QuoteSerializer
 from annotations.models import ExtractionJob, Item
 from tests.factories import ItemFactory, article_with_revision
 
@@ -238,3 +242,19 @@ def test_unknown_or_inactive_token_is_401(viewer, article):
 
     assert bogus.get("/api/v1/articles/").status_code == 401
     assert inactive.get("/api/v1/articles/").status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("serializer_class", [ClaimSerializer, QuoteSerializer])
+def test_item_answers_match_drf_field_by_field(serializer_class, article, reviewer):
+    """The serializers write items by hand for speed; DRF's own field machinery is the reference."""
+    Item.objects.filter(kind=Item.Kind.CLAIM, score=0.9).update(
+        assigned_to=reviewer, resolution_status="correct", resolution_note="Checked: ✓",
+        resolved_at=timezone.now(), status_changed_at=timezone.now(), score=None, facets={"numbers": ["4.1"]},
+    )  # fmt: skip
+    items = list(Item.objects.annotate(article_id=F("revision__article_id")).select_related("assigned_to"))
+    assert {item.assigned_to_id for item in items} == {None, reviewer.pk}
+
+    for item in items:
+        serializer = serializer_class(item)
+        assert serializer.data == serializers.ModelSerializer.to_representation(serializer, item)
