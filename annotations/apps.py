@@ -6,3 +6,7 @@ class AnnotationsConfig(AppConfig):
 
     name = "annotations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the read cache's receivers (see the module's docstring).
+        from annotations import signals  # noqa: F401

@@ -310,6 +310,12 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Counters of the rate limits; set CACHE_URL=redis://... to share them between web processes.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "factcheck.cache.RedisCache"  # reuses its Redis client
+# Token identities and rendered article answers kept in that cache (annotations/readcache.py).
+# Only safe when every web and worker process shares the cache, so on by default only then.
+_SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+API_READ_CACHE = env.bool("API_READ_CACHE", default=_SHARED_CACHE)
 # Per-user rate limits (factcheck/security.py): 429 with Retry-After beyond them. Generous:
 # a person at the desk never gets near them; a runaway script does. Empty value: no limit.
 API_THROTTLE_RATES = {

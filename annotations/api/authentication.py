@@ -2,25 +2,48 @@
 
 DRF's ``TokenAuthentication`` loads the token and its user; the role check then asks for the
 user's groups. Every API request pays for both, so the roles are aggregated into the token
-query and left on the user where ``annotations.roles.user_has_role`` looks first.
+query and left on the user where ``annotations.roles.user_has_role`` looks first. With the
+read cache on (``annotations.readcache``) the answer is kept there briefly, and a request
+whose token is cached makes no query at all until it touches a field not kept.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case, IntegerField, Max, Value, When
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from annotations import readcache
 from annotations.roles import EDITOR, REVIEWER, VIEWER
 
 _RANK_TO_ROLES = {3: {EDITOR}, 2: {REVIEWER}, 1: {VIEWER}, 0: set()}
+# The user's fields kept with a cached token, in the model's field order (``from_db`` needs it);
+# the others are deferred and loaded from the database if a caller reads them.
+_KEPT_FIELDS = ("id", "is_superuser", "username", "is_staff", "is_active")
 
 
 class RoleTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <key>``, answered with the user and their strongest role at once."""
 
     def authenticate_credentials(self, key: str):
+        identity = readcache.token_identity_get(key)
+        if identity is None:
+            identity = self._identity_from_database(key)
+            readcache.token_identity_set(key, identity)
+        if not identity["is_active"]:
+            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        user_model = get_user_model()
+        user = user_model.from_db(DEFAULT_DB_ALIAS, list(_KEPT_FIELDS), [identity[name] for name in _KEPT_FIELDS])
+        # user_has_role ranks roles, so the strongest one stands for the ones below it.
+        user._role_names = _RANK_TO_ROLES[identity["role_rank"]]
+        token = Token.from_db(DEFAULT_DB_ALIAS, ["key", "user_id"], [key, user.pk])
+        token.user = user
+        return user, token
+
+    def _identity_from_database(self, key: str) -> dict:
         strongest = Max(
             Case(
                 When(user__groups__name=EDITOR, then=Value(3)),
@@ -33,8 +56,7 @@ class RoleTokenAuthentication(TokenAuthentication):
         token = Token.objects.select_related("user").filter(key=key).annotate(role_rank=strongest).first()
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed("User inactive or deleted.")
-        # user_has_role ranks roles, so the strongest one stands for the ones below it.
-        token.user._role_names = _RANK_TO_ROLES[token.role_rank or 0]
-        return token.user, token
+        return {
+            **{name: getattr(token.user, name) for name in _KEPT_FIELDS},
+            "role_rank": token.role_rank or 0,
+        }

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from annotations import selectors
 from annotations.agreement import agreement_report
+from annotations.api.caching import ArticleReadCacheMixin
 from annotations.api.filters import ArticleFilter, ItemFilter, QuoteFilter
 from annotations.api.permissions import RoleFor
 from annotations.api.serializers import (
@@ -81,7 +82,7 @@ def _valid(serializer_class, request: Request) -> dict:
     return serializer.validated_data
 
 
-class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ArticleViewSet(ArticleReadCacheMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Articles: ingest and change (editors), list and read (every role)."""
 
     lookup_value_regex = "[0-9]{1,18}"  # anything else is a 404 from the router, not a 500
@@ -106,6 +107,9 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         counts = selectors.item_counts(revision_ids=[article.current_revision_id for article in page])
         return self.get_paginated_response(ArticleSerializer(page, many=True, context={"counts": counts}).data)
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return self.cached_read(request, int(pk), lambda: super(ArticleViewSet, self).retrieve(request, pk=pk))
 
     def _detail(self, request: Request, article_id: int, code: int = status.HTTP_200_OK, **headers) -> Response:
         article = selectors.article_detail().get(pk=article_id)
@@ -182,10 +186,13 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._items(request, pk, Item.Kind.QUOTE, QuoteSerializer)
 
     def _items(self, request: Request, pk: str | None, kind: str, serializer_class) -> Response:
-        article = get_object_or_404(Article.objects.only("id", "current_revision_id"), pk=pk)
-        queryset = self.filter_queryset(selectors.items_of_article(article=article, kind=kind))
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(serializer_class(page, many=True).data)
+        def build() -> Response:
+            article = get_object_or_404(Article.objects.only("id", "current_revision_id"), pk=pk)
+            queryset = self.filter_queryset(selectors.items_of_article(article=article, kind=kind))
+            page = self.paginate_queryset(queryset)
+            return self.get_paginated_response(serializer_class(page, many=True).data)
+
+        return self.cached_read(request, int(pk), build)
 
 
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

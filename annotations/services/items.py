@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from annotations import readcache
 from annotations.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound, PreconditionRequired, StaleVersion
 from annotations.models import Article, Comment, HistoryEvent, Item, Review
 from annotations.policy import status_from_reviews
@@ -245,6 +246,7 @@ def article_assign(*, article_id: int, editor: AbstractBaseUser, assignee: Abstr
         Item.objects.filter(pk__in=ids).update(
             assigned_to=assignee, version=F("version") + 1, updated_at=timezone.now()
         )
+        readcache.article_changed(article_id=article.pk)
         HistoryEvent.objects.bulk_create(
             HistoryEvent(
                 article_id=article.pk,

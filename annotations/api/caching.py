@@ -1,0 +1,45 @@
+"""Serving an article's GET answers from the read cache (see ``annotations.readcache``).
+
+Only the rendered JSON of a successful answer is kept, under the article's generation, the
+action, the negotiated media type and the full path with its query string; authentication,
+roles and throttling run before it, as for any request. Answers about an article are the same
+for every role that may read them (blind mode hides reviews, which are not part of them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.http import HttpResponse
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotations import readcache
+
+
+class ArticleReadCacheMixin:
+    """For viewsets: ``self.cached_read(request, article_id, build)`` instead of ``build()``."""
+
+    def cached_read(self, request: Request, article_id: int, build: Callable[[], Response]):
+        renderer = getattr(request, "accepted_renderer", None)
+        if not readcache.enabled() or request.method != "GET" or getattr(renderer, "format", None) != "json":
+            return build()
+        generation = readcache.article_generation(article_id)
+        if generation is None:
+            return build()
+        where = hashlib.sha256(f"{request.accepted_media_type}\n{request.get_full_path()}".encode()).hexdigest()
+        key = f"{article_id}:{generation}:{self.action}:{where}"
+        content = readcache.body_get(key)
+        if content is not None:
+            return HttpResponse(content, content_type=renderer.media_type)
+        request._readcache_key = key  # finalize_response stores the answer if it is a 200
+        return build()
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = getattr(request, "_readcache_key", None)
+        if key is not None and isinstance(response, Response) and response.status_code == 200:
+            response.render()
+            readcache.body_set(key, response.content)
+        return response

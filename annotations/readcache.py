@@ -1,0 +1,146 @@
+"""Copies of the API's most frequent reads in the shared cache, and what makes them stale.
+
+Two things are kept, and only when every process that writes shares the cache (Redis or
+Memcached; setting ``API_READ_CACHE``, on by default with such a cache, off with the laptop's
+in-process one, where a worker's write could not reach a web process's copy):
+
+- a token's user and role, so that authenticating a request costs one cache read instead of a
+  query. Dropped when the token is deleted or its user or their groups change, and after
+  ``TOKEN_TTL`` seconds at most (a change that bypasses ``save()`` is seen by then).
+- rendered JSON answers about one article (its detail and its pages of claims and quotes),
+  stored under the article's *generation*: a random stamp kept in the cache. Every committed
+  change to the article, its extraction job or its items deletes the stamp, so the next read
+  draws a new one and no earlier answer is found again. A read that started before a change
+  stores its answer under the old stamp, where nobody looks. Answers and stamps expire after
+  ``BODY_TTL``, so ids that are read once cost the cache nothing for long.
+
+Any cache error counts as a miss: the database answers and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+TOKEN_TTL = 60
+BODY_TTL = 300
+_PREFIX = "readcache:v1"
+
+
+def enabled() -> bool:
+    return settings.API_READ_CACHE
+
+
+# --- Articles ------------------------------------------------------------------------------
+
+
+def _generation_key(article_id: int) -> str:
+    return f"{_PREFIX}:article:{article_id}:generation"
+
+
+def article_generation(article_id: int) -> str | None:
+    """The article's current stamp (drawn when there is none); ``None`` when the cache fails."""
+    key = _generation_key(article_id)
+    try:
+        stamp = cache.get(key)
+        if stamp is None:
+            cache.add(key, secrets.token_hex(8), timeout=BODY_TTL)
+            stamp = cache.get(key)
+    except Exception:  # any cache failure is a miss, never an error for the reader
+        logger.warning("Read cache unavailable (article %s generation)", article_id, exc_info=True)
+        return None
+    return stamp
+
+
+def body_get(key: str) -> bytes | None:
+    try:
+        return cache.get(f"{_PREFIX}:body:{key}")
+    except Exception:  # see article_generation
+        logger.warning("Read cache unavailable (get %s)", key, exc_info=True)
+        return None
+
+
+def body_set(key: str, content: bytes) -> None:
+    try:
+        cache.set(f"{_PREFIX}:body:{key}", content, timeout=BODY_TTL)
+    except Exception:  # see article_generation
+        logger.warning("Read cache unavailable (set %s)", key, exc_info=True)
+
+
+def article_changed(*, article_id: int | None = None, revision_id: int | None = None, job_id: int | None = None):
+    """After the current transaction commits, make the article's cached answers unreachable.
+
+    Name the article, or one of its revisions or extraction jobs (looked up after the commit,
+    so a write that knows only that id pays nothing more inside its transaction).
+    """
+    if not enabled():
+        return
+    transaction.on_commit(lambda: _forget(article_id=article_id, revision_id=revision_id, job_id=job_id))
+
+
+def _forget(*, article_id: int | None, revision_id: int | None, job_id: int | None) -> None:
+    from annotations.models import ArticleRevision, ExtractionJob
+
+    try:
+        if article_id is None and revision_id is not None:
+            article_id = ArticleRevision.objects.filter(pk=revision_id).values_list("article_id", flat=True).first()
+        if article_id is None and job_id is not None:
+            article_id = ExtractionJob.objects.filter(pk=job_id).values_list("article_id", flat=True).first()
+        if article_id is not None:
+            cache.delete(_generation_key(article_id))
+    except Exception:  # the write has committed; its readers see it within BODY_TTL
+        logger.error("Could not drop cached answers of article %s", article_id or revision_id or job_id, exc_info=True)
+
+
+# --- Tokens --------------------------------------------------------------------------------
+
+
+def _token_key(token_key: str) -> str:
+    # The token is a secret: the cache only ever sees its hash.
+    return f"{_PREFIX}:token:{hashlib.sha256(token_key.encode()).hexdigest()}"
+
+
+def token_identity_get(token_key: str) -> dict[str, Any] | None:
+    if not enabled():
+        return None
+    try:
+        return cache.get(_token_key(token_key))
+    except Exception:  # see article_generation
+        logger.warning("Read cache unavailable (token)", exc_info=True)
+        return None
+
+
+def token_identity_set(token_key: str, identity: dict[str, Any]) -> None:
+    if not enabled():
+        return
+    try:
+        cache.set(_token_key(token_key), identity, timeout=TOKEN_TTL)
+    except Exception:  # see article_generation
+        logger.warning("Read cache unavailable (token)", exc_info=True)
+
+
+def tokens_forget(*, token_keys: list[str] | None = None, user_id: int | None = None) -> None:
+    """Drop cached identities now and again after commit (a concurrent read may re-store one)."""
+    if not enabled():
+        return
+    from rest_framework.authtoken.models import Token
+
+    def forget() -> None:
+        keys = list(token_keys or [])
+        if user_id is not None:
+            keys += Token.objects.filter(user_id=user_id).values_list("key", flat=True)
+        try:
+            cache.delete_many([_token_key(key) for key in keys])
+        except Exception:  # bounded by TOKEN_TTL
+            logger.error("Could not drop cached token identities", exc_info=True)
+
+    forget()
+    transaction.on_commit(forget)

@@ -1,0 +1,60 @@
+"""Receivers that keep the read cache (``annotations.readcache``) honest. A deliberate seam.
+
+The services name the article they change (``history_record`` and the extraction job's
+transitions call ``readcache.article_changed``); these receivers add the writes made outside
+them, by the admin or by Django's own auth code: an article, job or item saved anywhere, and
+tokens, users and group memberships, which decide who a cached token stands for. They only
+call the cache module; they decide nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from rest_framework.authtoken.models import Token
+
+from annotations import readcache
+from annotations.models import Article, ExtractionJob, Item
+
+User = get_user_model()
+
+
+@receiver(post_save, sender=Article, dispatch_uid="readcache-article")
+def _article_saved(sender, instance: Article, **kwargs) -> None:
+    readcache.article_changed(article_id=instance.pk)
+
+
+@receiver(post_save, sender=ExtractionJob, dispatch_uid="readcache-job")
+def _job_saved(sender, instance: ExtractionJob, **kwargs) -> None:
+    readcache.article_changed(article_id=instance.article_id)
+
+
+@receiver(post_save, sender=Item, dispatch_uid="readcache-item")
+def _item_saved(sender, instance: Item, **kwargs) -> None:
+    if Item.revision.is_cached(instance):  # services load it with the item: no look-up after commit
+        readcache.article_changed(article_id=instance.revision.article_id)
+    else:
+        readcache.article_changed(revision_id=instance.revision_id)
+
+
+@receiver(post_delete, sender=Token, dispatch_uid="readcache-token-deleted")
+@receiver(post_save, sender=Token, dispatch_uid="readcache-token-saved")
+def _token_changed(sender, instance: Token, **kwargs) -> None:
+    readcache.tokens_forget(token_keys=[instance.key])
+
+
+@receiver(post_save, sender=User, dispatch_uid="readcache-user")
+def _user_saved(sender, instance, **kwargs) -> None:
+    readcache.tokens_forget(user_id=instance.pk)
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="readcache-user-groups")
+def _user_groups_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        readcache.tokens_forget(user_id=instance.pk)
+    else:  # group.user_set.add(...): instance is the group, pk_set the users
+        for user_id in pk_set or User.objects.filter(groups=instance).values_list("pk", flat=True):
+            readcache.tokens_forget(user_id=user_id)

@@ -1,0 +1,240 @@
+"""The read cache: cached answers and identities are served, and every kind of write drops them.
+
+Each test runs against the in-process cache and, when Redis is reachable (always in CI), against
+Redis through the project's backend. Writes run with their after-commit callbacks executed,
+as they are outside a test's transaction: that is when the cache is told.
+"""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+
+from annotations import readcache
+from annotations.models import ExtractionJob, Item
+from annotations.services.extraction import extraction_job_complete, extraction_job_record_error
+from tests.conftest import _client_for
+from tests.factories import ItemFactory, UserFactory, article_with_revision
+from workers.extraction import ClaimSpan, Extraction
+
+BODY = "Unemployment fell to 4.1 percent in June. Exports rose by 12 percent in 2024."
+SENTENCE_1 = "Unemployment fell to 4.1 percent in June."
+SENTENCE_2 = "Exports rose by 12 percent in 2024."
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def _redis_reachable() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def read_cache(request, settings):
+    """The read cache switched on, over an empty cache of the parametrised kind."""
+    if request.param == "redis":
+        if not _redis_reachable():
+            pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+        settings.CACHES = {"default": {"BACKEND": "factcheck.cache.RedisCache", "LOCATION": REDIS_URL}}
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.API_READ_CACHE = True
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def article(db):
+    article = article_with_revision(body=BODY, title="Jobs")
+    ItemFactory(revision=article.current_revision, start=0, length=len(SENTENCE_1), score=0.9)
+    return article
+
+
+def _claims(client, article, query: str = "") -> dict:
+    response = client.get(f"/api/v1/articles/{article.pk}/claims/{query}")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _detail(client, article) -> dict:
+    response = client.get(f"/api/v1/articles/{article.pk}/")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_a_repeated_read_is_served_without_touching_the_database(
+    read_cache, viewer_client, article, django_assert_num_queries
+):
+    first_detail, first_claims = _detail(viewer_client, article), _claims(viewer_client, article)
+
+    with django_assert_num_queries(0):
+        assert _detail(viewer_client, article) == first_detail
+        assert _claims(viewer_client, article) == first_claims
+
+
+@pytest.mark.django_db
+def test_query_strings_are_cached_apart(read_cache, viewer_client, article):
+    ItemFactory(revision=article.current_revision, start=BODY.index(SENTENCE_2), length=len(SENTENCE_2), score=0.2)
+
+    one = _claims(viewer_client, article, "?page_size=1")
+    both = _claims(viewer_client, article, "?page_size=2")
+    by_score = _claims(viewer_client, article, "?ordering=score")
+
+    assert len(one["results"]) == 1 and len(both["results"]) == 2
+    assert [item["text"] for item in by_score["results"]] == [SENTENCE_2, SENTENCE_1]
+
+
+@pytest.mark.django_db
+def test_a_review_is_seen_at_once_in_the_detail_and_the_item_pages(
+    read_cache, reviewer_client, viewer_client, article, django_capture_on_commit_callbacks
+):
+    claim = Item.objects.get()
+    editor_client = _client_for(UserFactory(username="chief", role="editor"))
+    assert _detail(viewer_client, article)["counts"]["claims"]["unverified"] == 1
+    assert _claims(viewer_client, article)["results"][0]["status"] == "unverified"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            f"/api/v1/claims/{claim.pk}/resolve/", {"status": "disputed"}, format="json", HTTP_IF_MATCH='"1"'
+        )
+    assert response.status_code == 200, response.content
+
+    assert _detail(viewer_client, article)["counts"]["claims"]["disputed"] == 1
+    assert _claims(viewer_client, article)["results"][0]["status"] == "disputed"
+
+
+@pytest.mark.django_db
+def test_extraction_writes_are_seen_at_once(read_cache, viewer_client, django_capture_on_commit_callbacks):
+    article = article_with_revision(body=BODY)
+    job = article.current_job
+    ExtractionJob.objects.filter(pk=job.pk).update(status=ExtractionJob.Status.RUNNING)
+    assert _claims(viewer_client, article)["results"] == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        extraction_job_record_error(job_id=job.pk, error="broker hiccup")
+    assert _detail(viewer_client, article)["extraction"]["error"] == "broker hiccup"
+
+    span = ClaimSpan(start=0, end=len(SENTENCE_1), text=SENTENCE_1, score=0.9)
+    with django_capture_on_commit_callbacks(execute=True):
+        extraction_job_complete(job_id=job.pk, extraction=Extraction(claims=[span], quotes=[], version="test"))
+
+    assert _detail(viewer_client, article)["extraction"]["status"] == "done"
+    assert [item["text"] for item in _claims(viewer_client, article)["results"]] == [SENTENCE_1]
+
+
+@pytest.mark.django_db
+def test_assigning_a_whole_article_is_seen_at_once(
+    read_cache, editor_client, viewer_client, article, django_capture_on_commit_callbacks
+):
+    reviewer = UserFactory(username="ann", role="reviewer")
+    assert _claims(viewer_client, article)["results"][0]["assigned_to"] is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/api/v1/articles/{article.pk}/assign/", {"assignee": "ann"}, format="json")
+    assert response.status_code == 200, response.content
+
+    assert _claims(viewer_client, article)["results"][0]["assigned_to"] == reviewer.username
+
+
+@pytest.mark.django_db
+def test_a_change_draws_a_new_stamp(read_cache, article, django_capture_on_commit_callbacks):
+    before = readcache.article_generation(article.pk)
+    assert readcache.article_generation(article.pk) == before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        readcache.article_changed(article_id=article.pk)
+
+    assert readcache.article_generation(article.pk) != before
+
+
+@pytest.mark.django_db
+def test_a_write_that_rolls_back_keeps_the_cached_answers(read_cache, article, django_capture_on_commit_callbacks):
+    stamp = readcache.article_generation(article.pk)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        readcache.article_changed(article_id=article.pk)
+
+    assert len(callbacks) == 1  # would run on commit; the test's transaction never commits
+    assert readcache.article_generation(article.pk) == stamp
+
+
+@pytest.mark.django_db
+def test_a_revoked_token_is_refused_at_once(read_cache, viewer, viewer_client, article):
+    assert viewer_client.get(f"/api/v1/articles/{article.pk}/").status_code == 200
+
+    Token.objects.filter(user=viewer).get().delete()
+
+    response = viewer_client.get(f"/api/v1/articles/{article.pk}/")
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "Invalid token."
+
+
+@pytest.mark.django_db
+def test_a_deactivated_user_is_refused_at_once(read_cache, viewer, viewer_client, article):
+    assert viewer_client.get(f"/api/v1/articles/{article.pk}/").status_code == 200
+
+    viewer.is_active = False
+    viewer.save()
+
+    assert viewer_client.get(f"/api/v1/articles/{article.pk}/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_role_taken_away_is_seen_at_once(read_cache, reviewer, reviewer_client, article):
+    claim = Item.objects.get()
+    assert reviewer_client.get("/api/v1/queue/").status_code == 200
+
+    reviewer.groups.remove(Group.objects.get(name="reviewer"))
+    assert reviewer_client.get("/api/v1/queue/").status_code == 403
+
+    Group.objects.get(name="reviewer").user_set.add(reviewer)
+    response = reviewer_client.get("/api/v1/queue/")
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [claim.pk]
+
+
+@pytest.mark.django_db
+def test_a_cached_identity_still_reaches_the_fields_it_does_not_keep(read_cache, reviewer, reviewer_client, article):
+    reviewer_client.get("/api/v1/queue/")  # caches the token's identity
+    claim = Item.objects.get()
+
+    response = reviewer_client.post(
+        f"/api/v1/claims/{claim.pk}/reviews/", {"verdict": "correct"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["reviewer"] == reviewer.username
+    assert claim.reviews.get().reviewer_id == reviewer.pk
+
+
+@pytest.mark.django_db
+def test_a_failing_cache_is_a_miss_not_an_error(read_cache, viewer_client, article, monkeypatch):
+    expected = _detail(viewer_client, article)
+
+    class DownCache:
+        def __getattr__(self, name):
+            def broken(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return broken
+
+    monkeypatch.setattr(readcache, "cache", DownCache())  # the rate limits' counters stay up
+
+    assert _detail(viewer_client, article) == expected
+    assert _claims(viewer_client, article)["count"] == 1
+
+
+@pytest.mark.django_db
+def test_nothing_is_cached_when_the_setting_is_off(settings, viewer_client, article, django_assert_num_queries):
+    settings.API_READ_CACHE = False
+    cache.clear()
+    _detail(viewer_client, article)
+
+    with django_assert_num_queries(3):  # token and roles, the article with its job, the item counts
+        _detail(viewer_client, article)
