@@ -1,22 +1,30 @@
 """API under load: 50 concurrent clients against gunicorn, each endpoint beside a bare Django view.
 
     python -m benchmarks.api_load [--database-url postgres://postgres@127.0.0.1:5432/factcheck_bench]
+                                  [--cache-url redis://127.0.0.1:6379/11 | --cache-url none]
 
 Seeds a scratch PostgreSQL database (articles of about 800 words with their claims and quotes,
 50 reviewers), starts the service under gunicorn with the benchmark URLconf, and runs wrk for
 each scenario: the bare view (the framework's ceiling on this server), article detail, the
 article's claims, the reviewer queue, and review submission with If-Match. Reports requests per
 second, p50/p95/p99, and each endpoint's throughput as a share of the bare view's.
+
+The server runs as docker-compose runs it, with a Redis cache (emptied first), so the API's read
+cache (``annotations/readcache.py``) is on; ``--cache-url none`` measures without it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+
+import redis
 
 from benchmarks import harness
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/factcheck_bench"
+DEFAULT_CACHE = "redis://127.0.0.1:6379/11"
 SENTENCES = [
     "The ministry said unemployment fell to {n}.{m} percent in {month}, the lowest level since {year}.",
     "Exports rose by {n} percent to {m} billion euros, according to the statistics office.",
@@ -83,8 +91,14 @@ def seed(*, articles: int, reviewers: int, rng: random.Random) -> dict:
     return {"articles": article_ids, "claims": claim_ids, "tokens": tokens}
 
 
-def run(*, database_url: str, seconds: int, connections: int, workers: int) -> dict:
+def run(*, database_url: str, cache_url: str, seconds: int, connections: int, workers: int) -> dict:
     rng = random.Random(7)
+    if cache_url == "none":
+        os.environ.pop("CACHE_URL", None)
+        os.environ["API_READ_CACHE"] = "false"
+    else:
+        os.environ["CACHE_URL"] = cache_url
+        redis.Redis.from_url(cache_url).flushdb()
     harness.fresh_database(database_url)
     harness.django_setup(database_url)
     data = seed(articles=200, reviewers=50, rng=rng)
@@ -119,6 +133,7 @@ def run(*, database_url: str, seconds: int, connections: int, workers: int) -> d
         "machine": harness.machine(),
         "server": f"gunicorn, {workers} sync workers; wrk, {connections} connections, {seconds} s per scenario",
         "database": "PostgreSQL (scratch database), 200 articles of ~800 words, ~9,000 claims, 50 reviewers",
+        "cache": "none (read cache off)" if cache_url == "none" else f"Redis ({cache_url}), read cache on",
         "results": results,
     }
 
@@ -126,12 +141,13 @@ def run(*, database_url: str, seconds: int, connections: int, workers: int) -> d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=DEFAULT_DB)
+    parser.add_argument("--cache-url", default=DEFAULT_CACHE, help='a Redis URL, or "none" for no shared cache')
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=5)
     args = parser.parse_args()
-    figures = run(database_url=args.database_url, seconds=args.seconds, connections=args.connections,
-                  workers=args.workers)  # fmt: skip
+    figures = run(database_url=args.database_url, cache_url=args.cache_url, seconds=args.seconds,
+                  connections=args.connections, workers=args.workers)  # fmt: skip
     print(harness.save("api_load", figures))
 
 
