@@ -8,11 +8,13 @@ in-process one, where a worker's write could not reach a web process's copy):
   query. Dropped when the token is deleted or its user or their groups change, and after
   ``TOKEN_TTL`` seconds at most (a change that bypasses ``save()`` is seen by then).
 - rendered JSON answers about one article (its detail and its pages of claims and quotes),
-  stored under the article's *generation*: a random stamp kept in the cache. Every committed
-  change to the article, its extraction job or its items deletes the stamp, so the next read
-  draws a new one and no earlier answer is found again. A read that started before a change
-  stores its answer under the old stamp, where nobody looks. Answers and stamps expire after
-  ``BODY_TTL``, so ids that are read once cost the cache nothing for long.
+  each kept with the article's *generation*: a random stamp kept in the cache. An answer
+  counts only while its stamp is the article's current one. Every committed change to the
+  article, its extraction job or its items deletes the stamp, so the next read draws a new one
+  and no earlier answer is used again; a read that started before a change keeps its answer
+  with the old stamp, which no longer matches. Answers and stamps expire after ``BODY_TTL``,
+  so ids that are read once cost the cache nothing for long. The stamp and the answer are read
+  in one round trip.
 
 Any cache error counts as a miss: the database answers and nothing is stored.
 """
@@ -60,19 +62,37 @@ def article_generation(article_id: int) -> str | None:
     return stamp
 
 
-def body_get(key: str) -> bytes | None:
-    try:
-        return cache.get(f"{_PREFIX}:body:{key}")
-    except Exception:  # see article_generation
-        logger.warning("Read cache unavailable (get %s)", key, exc_info=True)
-        return None
+def _answer_key(article_id: int, where: str) -> str:
+    return f"{_PREFIX}:article:{article_id}:answer:{where}"
 
 
-def body_set(key: str, content: bytes) -> None:
+def article_answer_get(article_id: int, where: str) -> tuple[str | None, bytes | None]:
+    """The article's stamp and the answer kept for ``where`` under that stamp, in one round trip.
+
+    Returns ``(None, None)`` when the cache fails (nothing is stored then), and the stamp with
+    ``None`` when there is no answer for the current stamp.
+    """
+    generation_key, answer_key = _generation_key(article_id), _answer_key(article_id, where)
     try:
-        cache.set(f"{_PREFIX}:body:{key}", content, timeout=BODY_TTL)
+        found = cache.get_many([generation_key, answer_key])
     except Exception:  # see article_generation
-        logger.warning("Read cache unavailable (set %s)", key, exc_info=True)
+        logger.warning("Read cache unavailable (article %s answer)", article_id, exc_info=True)
+        return None, None
+    stamp = found.get(generation_key)
+    if stamp is None:
+        return article_generation(article_id), None
+    answer = found.get(answer_key)
+    if answer is None or answer[0] != stamp:
+        return stamp, None
+    return stamp, answer[1]
+
+
+def article_answer_set(article_id: int, where: str, stamp: str, content: bytes) -> None:
+    """Keep an answer computed after reading ``stamp``; it is found only while the stamp lasts."""
+    try:
+        cache.set(_answer_key(article_id, where), (stamp, content), timeout=BODY_TTL)
+    except Exception:  # see article_generation
+        logger.warning("Read cache unavailable (article %s answer)", article_id, exc_info=True)
 
 
 def article_changed(*, article_id: int | None = None, revision_id: int | None = None, job_id: int | None = None):

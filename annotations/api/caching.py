@@ -1,7 +1,7 @@
 """Serving an article's GET answers from the read cache (see ``annotations.readcache``).
 
-Only the rendered JSON of a successful answer is kept, under the article's generation, the
-action, the negotiated media type and the full path with its query string; authentication,
+Only the rendered JSON of a successful answer is kept, with the article's stamp, for the action,
+the negotiated media type and the full path with its query string; authentication,
 roles and throttling run before it, as for any request. Answers about an article are the same
 for every role that may read them (blind mode hides reviews, which are not part of them).
 """
@@ -25,21 +25,18 @@ class ArticleReadCacheMixin:
         renderer = getattr(request, "accepted_renderer", None)
         if not readcache.enabled() or request.method != "GET" or getattr(renderer, "format", None) != "json":
             return build()
-        generation = readcache.article_generation(article_id)
-        if generation is None:
-            return build()
         where = hashlib.sha256(f"{request.accepted_media_type}\n{request.get_full_path()}".encode()).hexdigest()
-        key = f"{article_id}:{generation}:{self.action}:{where}"
-        content = readcache.body_get(key)
+        stamp, content = readcache.article_answer_get(article_id, f"{self.action}:{where}")
         if content is not None:
             return HttpResponse(content, content_type=renderer.media_type)
-        request._readcache_key = key  # finalize_response stores the answer if it is a 200
+        if stamp is not None:  # finalize_response keeps the answer if it is a 200
+            request._readcache_slot = (article_id, f"{self.action}:{where}", stamp)
         return build()
 
     def finalize_response(self, request: Request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        key = getattr(request, "_readcache_key", None)
-        if key is not None and isinstance(response, Response) and response.status_code == 200:
+        slot = getattr(request, "_readcache_slot", None)
+        if slot is not None and isinstance(response, Response) and response.status_code == 200:
             response.render()
-            readcache.body_set(key, response.content)
+            readcache.article_answer_set(*slot, response.content)
         return response
