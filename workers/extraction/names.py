@@ -3,7 +3,12 @@
 Heuristic, without a tagger: a person mention is a run of capitalised words (optionally after a
 title such as "Sen." or "Mr.") that is not a month, a weekday or an organisation-like phrase.
 A surname or a titled surname resolves to the latest full name that ends with it, and a pronoun
-resolves to the person mentioned last before it.
+resolves to the person mentioned last before it whose gender does not contradict it ("she" skips
+a man mentioned in between).
+
+A person's gender is read from the text itself, never from a list of first names: a gendered title
+("Mr.", "Mrs.", "Congresswoman") decides it; otherwise the pronouns that follow the person's
+mentions vote ("Sanders ... his", "Clinton ... her"), and a clear majority decides it.
 """
 
 from __future__ import annotations
@@ -36,6 +41,20 @@ _NAME_RUN = re.compile(
     r"(?<![\w’'])(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev)\.?\s+)?"
     r"[A-Z][a-zà-ÿ][A-Za-zà-ÿ’'\-]*(?:\s+(?:[A-Z]\.\s*)*(?:(?:de|van|von|bin|al|da|del|la|le|di)\s+)?[A-Z][a-zà-ÿ][A-Za-zà-ÿ’'\-]*){0,3}"
 )
+_MALE_TITLES = frozenset("mr sir lord king prince congressman councilman spokesman chairman".split())
+_FEMALE_TITLES = frozenset(
+    "mrs ms miss dame lady queen princess congresswoman councilwoman spokeswoman chairwoman".split()
+)
+_GENDERED_PRONOUN = re.compile(
+    r"(?<![\w’'])(?:(?P<male>he|him|his|himself)|(?P<female>she|her|hers|herself))(?![\w’'])", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"[.!?][\"”’']*\s|\n")
+_MALE_PRONOUNS = frozenset("he him his himself".split())
+_FEMALE_PRONOUNS = frozenset("she her hers herself".split())
+# A pronoun votes for the person mentioned last before it only when that mention is this close.
+_VOTE_DISTANCE = 200
+# How many earlier mentions a pronoun may skip to find a person of its gender.
+_PRONOUN_LOOKBACK = 12
 _TITLE_PREFIX = re.compile(r"^(?:(?:" + "|".join(sorted(_TITLE_WORDS, key=len, reverse=True)) + r")\.?\s+)+", re.I)
 
 
@@ -55,6 +74,7 @@ class NameIndex:
         self._starts: list[int] = []
         self._names: list[str] = []  # the mention with its title removed
         self._full_by_surname: dict[str, list[tuple[int, str]]] = {}
+        titled_gender: dict[str, str] = {}  # surname -> "m" / "f" from a gendered title
         for match in _NAME_RUN.finditer(text):
             mention = match.group()
             words = mention.split()
@@ -71,6 +91,38 @@ class NameIndex:
             self._names.append(bare)
             if len(bare_words) >= 2:
                 self._full_by_surname.setdefault(bare_words[-1], []).append((match.start(), bare))
+            title = words[0].rstrip(".").lower()
+            if title in _MALE_TITLES or title in _FEMALE_TITLES:
+                titled_gender.setdefault(bare_words[-1], "m" if title in _MALE_TITLES else "f")
+        self._gender_by_surname = self._genders(text, titled_gender)
+
+    def _genders(self, text: str, titled_gender: dict[str, str]) -> dict[str, str]:
+        """Surname -> "m" or "f": from a gendered title, else from the pronouns after the mentions."""
+        votes: dict[str, list[int]] = {}
+        for pronoun in _GENDERED_PRONOUN.finditer(text):
+            index = bisect.bisect_left(self._starts, pronoun.start()) - 1
+            if index < 0 or pronoun.start() - self._starts[index] > _VOTE_DISTANCE:
+                continue
+            if _SENTENCE_END.search(text, self._starts[index], pronoun.start()):
+                continue  # only a pronoun in the mention's own sentence is good evidence
+            tally = votes.setdefault(self._names[index].split()[-1], [0, 0])
+            # "he" / "she" is usually the subject, the person just named; "his" / "her" less surely.
+            weight = 2 if pronoun.group().lower() in ("he", "she") else 1
+            tally[0 if pronoun.group("male") else 1] += weight
+        genders = {}
+        for surname, (male, female) in votes.items():
+            # A clear majority, and more than one possessive: "X told Y that her ..." is not enough.
+            if male >= max(2, 2 * female + 1):
+                genders[surname] = "m"
+            elif female >= max(2, 2 * male + 1):
+                genders[surname] = "f"
+        genders.update(titled_gender)
+        return genders
+
+    def gender(self, name: str) -> str:
+        """ "m", "f" or "" (not known) for a person mention, judged over the whole text."""
+        words = _strip_title(name).split()
+        return self._gender_by_surname.get(words[-1], "") if words else ""
 
     def mentions(self) -> list[str]:
         """Every person mention, in order of appearance (titles removed)."""
@@ -90,18 +142,28 @@ class NameIndex:
                 return full
         return bare
 
-    def last_person_before(self, position: int) -> str:
-        """The person mentioned last before ``position`` (full name), or "" if none."""
+    def last_person_before(self, position: int, pronoun: str = "") -> str:
+        """The person mentioned last before ``position`` (full name), or "" if none.
+
+        For a gendered ``pronoun`` ("he", "She") the nearest person whose gender is not the other
+        one is chosen; when every recent person has the other gender, the nearest person is kept.
+        """
         index = bisect.bisect_left(self._starts, position) - 1
         if index < 0:
             return ""
+        word = pronoun.strip().lower()
+        wanted = "m" if word in _MALE_PRONOUNS else "f" if word in _FEMALE_PRONOUNS else ""
+        if wanted:
+            for candidate in range(index, max(-1, index - _PRONOUN_LOOKBACK), -1):
+                if self.gender(self._names[candidate]) in (wanted, ""):
+                    return self.full_name(self._names[candidate], self._starts[candidate])
         return self.full_name(self._names[index], self._starts[index])
 
     def resolve(self, speaker: str, position: int) -> str:
         """Resolve a speaker phrase found at ``position``: pronoun or surname -> fullest name."""
         phrase = speaker.strip()
         if is_pronoun(phrase):
-            return self.last_person_before(position)
+            return self.last_person_before(position, phrase)
         if phrase[:1].isupper() and phrase.split()[0].lower() not in ("the", "a", "an", "another", "one"):
             return self.full_name(phrase, position)
         return phrase

@@ -9,15 +9,23 @@ How it works, paragraph by paragraph (a paragraph is a run of text between line 
    dropped, so one unbalanced mark never swallows the rest of the article.
 2. A quote interrupted by its attribution ("We will," she said, "go on.") is joined into one
    span running from the first opening mark to the last closing mark.
-3. The speaker is looked for, in order: in the interrupting clause, right after the closing
-   mark (", the senator said"), right before the opening mark ("X said:", "according to X,"),
-   as the subject of a cue verb in the same sentence (He called it "a disgrace"), and finally,
-   for a quote that stands alone, the speaker of the quote just before it.
+3. The speaker is looked for, in order: in the interrupting clause; right after the closing
+   mark (", the senator said", and after a comma inside the marks with any verb in the past
+   tense: ", Trump barked"); right before the opening mark ("X said:", "according to X,", "X
+   cracked,", and for a sentence that ends in a colon, the name before the colon or the
+   subject of the sentence). A quote that ends its sentence with a full stop looks before
+   itself first, since a clause after it ("He added, ...") starts the next sentence. Then
+   the subject of a cue verb in the same sentence (He called it "a disgrace"; for "..., saying"
+   and "went on to say" the subject of the clause they hang on; for "..., said X" and "was asked
+   by X", the X after the cue); then the attribution that ends the previous sentence or a
+   dash line under the quote ("- Bernie Sanders"); and finally, for a quote that stands alone,
+   the speaker of the quote just before it.
 4. A one- or two-word quote without speech punctuation, or a quoted title in Title Case, is a
    scare quote or a name, not speech, and is skipped unless a cue attributes it.
 
 Speakers named by a pronoun or a surname are resolved to the fullest name seen earlier
-("he" -> "Volodymyr Zelenskyy", "Mr. Trump" -> "Donald Trump").
+("he" -> "Volodymyr Zelenskyy", "Mr. Trump" -> "Donald Trump"); a gendered pronoun skips a
+person of the other gender (see ``names``).
 """
 
 from __future__ import annotations
@@ -65,7 +73,7 @@ CUE_WORDS: frozenset[str] = frozenset(
 )
 _CUE_ALTERNATION = "|".join(sorted(CUE_WORDS, key=len, reverse=True))
 # Multi-word cues. "according to" is the commonest way news text attributes without a verb.
-_CUE = rf"(?:according\s+to|point(?:ed|s|ing)?\s+out|went\s+on|goes\s+on|(?:{_CUE_ALTERNATION})\b)"
+_CUE = rf"(?:according\s+to|point(?:ed|s|ing)?\s+out|went\s+on|goes\s+on|puts?\s+it|(?:{_CUE_ALTERNATION})\b)"
 
 _TITLE = (
     r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|Pres|Adm|Maj|Cpl|Supt|Insp|Det|Hon|Sr|Jr|St)\.?"
@@ -83,9 +91,12 @@ _PHRASE_END = (
     r"yesterday|today|earlier|later|recently|told|said|says)\b|\s*$)"
 )
 # "the campaign's spokesman", "a senior official", "another source", "one aide"
-_DESCRIPTION = rf"(?:{_DETERMINER}(?:\s+[\w’'\-]+){{1,6}}?{_PHRASE_END})"
+_DESCRIPTION = rf"(?:{_DETERMINER}(?:\s+[\w’'\-]+){{1,9}}?{_PHRASE_END})"
 # "former Rep. George Miller", "master of ceremonies Asab Al-Tabchi", "Sen. Ted Cruz"
 _PREMODIFIED_NAME = rf"(?:(?:[a-z][\w’'\-]*\s+){{0,4}}?{_PROPER_NAME})"
+# After a closing mark the speaker phrase is anchored, so it may be longer: lower-case words and names
+# mixed, ending in a name ("state Sen. Jason Holsman", "former George W. Bush speechwriter Noam Neusner").
+_LONG_NAME = rf"(?:(?:[a-z][\w’'\-]*|{_NAME_WORD})\s+){{0,6}}?{_PROPER_NAME}"
 _SPEAKER = rf"(?:{_PRONOUN}\b|{_PREMODIFIED_NAME}|{_DESCRIPTION})"
 # A speaker phrase that ends right before its cue: a name, a pronoun, a description, or a few
 # lower-case words such as "federal prosecutors".
@@ -93,20 +104,57 @@ _SPEAKER_ENDING = (
     rf"(?:{_PRONOUN}|{_PROPER_NAME}|{_DETERMINER}(?:\s+[\w’'\-]+){{1,6}}|[a-z][\w\-]+(?:\s+[a-z][\w\-]+){{0,2}})"
 )
 _APPOSITIVE = r"(?:\s*\([^()\n]{1,30}\))?(?:,\s[^!?\n“”\"]{1,110}?,)?"
-_ADVERB = r"(?:[a-z]+ly\s+|also\s+|later\s+|then\s+|once\s+|has\s+|had\s+|have\s+|will\s+|would\s+|had\s+once\s+)?"
+# Adverbs and auxiliaries between a speaker and the cue: "Trump later said", "Kasich has also broadly called".
+_ADVERB = (
+    r"(?:(?:[a-z]+ly|also|later|then|once|still|just|never|even|has|had|have|will|would|may|might|could|can|"
+    r"should|must|did|does|do|was|were|is|are|been)\s+){0,3}"
+)
 
 # Attribution after a closing mark: ", she said", " said the senator", ", according to the ministry".
 _AFTER_SPEAKER_CUE = re.compile(
-    rf"[\s,;:—–\-]*(?P<speaker>{_SPEAKER_ENDING}){_APPOSITIVE}\s+{_ADVERB}(?P<cue>{_CUE})"
+    rf"[\s,;:—–\-]*(?P<speaker>{_SPEAKER_ENDING}|{_LONG_NAME}){_APPOSITIVE}\s+{_ADVERB}(?P<cue>{_CUE})"
 )
 _AFTER_CUE_SPEAKER = re.compile(rf"[\s,;:—–\-]*(?P<cue>{_CUE})\s+(?P<speaker>{_SPEAKER})")
+# Any verb in the past tense after a quote that ends like speech: "“...,” Trump barked", "beamed Hartley".
+# After a comma inside the marks, "state", "report" ... are verbs too ("the Saudis state in the paper").
+_PAST_VERB = (
+    rf"(?:[a-z]{{3,}}ed|shot\s+back|fired\s+back|wrote|spoke|sang|went\s+on|{'|'.join(sorted(_NOUN_LIKE_BASES))})\b"
+)
+_SPEECH_END = re.compile(r"[,?!][\s’'\"”»]*$")
+_AFTER_SPEAKER_VERB = re.compile(
+    rf"[\s,;:—–\-]*(?P<speaker>{_PRONOUN}|it|It|{_LONG_NAME}|{_DETERMINER}(?:\s+[\w’'\-]+){{1,6}}?)"
+    rf"{_APPOSITIVE}\s+(?:[a-z]+ly\s+|then\s+)?(?P<cue>{_PAST_VERB})"
+)
+_AFTER_VERB_SPEAKER = re.compile(
+    rf"[\s,;:—–\-]*(?P<cue>{_PAST_VERB})\s+(?P<speaker>{_PROPER_NAME}|{_DESCRIPTION})"
+)
 _ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<speaker>{_SPEAKER})\s*,\s*$")
 # "Bush: "The mission ..."" -- a name and a colon introduce the words of a transcript or a post.
 _NAME_COLON = re.compile(rf"^\W*(?P<speaker>{_PREMODIFIED_NAME}{_APPOSITIVE})\s*:\s*$")
+_SPEAKER_VERB_BEFORE = re.compile(
+    rf"(?<![\w’'])(?P<speaker>{_PRONOUN}|{_PROPER_NAME})(?:\s*\([^()\n]{{1,30}}\))?\s+(?:[a-z]+ly\s+)?"
+    rf"(?P<cue>[a-z]{{3,}}ed|shot\s+back|fired\s+back)\s*[,:]\s*$"
+)
+# After a quote: only punctuation to the end of its line, then a line that opens with a dash and a name.
+_DASH_SPEAKER = re.compile(
+    rf"[^\S\n]*[.,]?[^\S\n]*(?:\n[^\S\n]*)+[-—–]+[^\S\n]*(?P<speaker>{_LONG_NAME})[^\S\n]*(?:[,.(]|$)",
+    re.MULTILINE,
+)
+_CLOSES_SENTENCE = re.compile(r"\.[’'\"”»]+$")
+_ENDS_WITH_COLON = re.compile(r":\s*$")
+# A name right before the colon, after the start of the line or a dash: "... - Carl Bialik:",
+# "Rep. Trey Gowdy (R-S.C.):".
+_NAME_BEFORE_COLON = re.compile(
+    rf"(?:^|(?<=\n)|(?<=[-—–]\s)|(?<=[.!?]\s))\W*(?P<speaker>{_PREMODIFIED_NAME}(?:\s+and\s+{_PROPER_NAME})?)"
+    rf"(?:\s*\([^()\n]{{1,30}}\))?\s*:\s*$"
+)
+_DASH_NAME_COLON = re.compile(
+    rf"(?<=\s)[-—–]\s+(?P<speaker>{_PROPER_NAME}(?:\s+and\s+{_PROPER_NAME})?)\s*:\s*$"
+)
 # Candidate cue words are found with a plain word pattern and a set look-up: a regex alternation
 # of every inflected cue, tried at each position, is many times slower on long sentences.
 _CUE_CANDIDATE = re.compile(
-    r"(?<![\w’'])(?P<cue>(?:according\s+to|point(?:ed|s|ing)?\s+out|went\s+on|goes\s+on)\b|[a-z]+\b)"
+    r"(?<![\w’'])(?P<cue>(?:according\s+to|point(?:ed|s|ing)?\s+out|went\s+on|goes\s+on|puts?\s+it)\b|[a-z]+\b)"
 )
 
 
@@ -116,11 +164,56 @@ def _find_cues(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
         word = match.group("cue")
         if word in CUE_WORDS or " " in word or "\n" in word or "\t" in word:
             yield match
-_SPEAKER_BEFORE_CUE = re.compile(rf"(?P<speaker>{_SPEAKER_ENDING}){_APPOSITIVE}\s*,?\s+{_ADVERB}$")
+_SPEAKER_BEFORE_CUE = re.compile(
+    rf"(?<![\w’'])(?P<speaker>{_SPEAKER_ENDING}){_APPOSITIVE}\s*,?\s+{_ADVERB}$"
+)
+_SPEAKER_AFTER_CUE = re.compile(rf"\s+(?P<speaker>{_SPEAKER})")
+_COMMA_BEFORE = re.compile(r",\s*$")
+# Cues whose object is the person spoken to ("told POLITICO", "asked the crowd"), never inverted.
+_ADDRESSEE_CUES = frozenset(
+    form for lemma in ("tell", "ask", "urge", "thank", "praise", "accuse", "call", "warn", "chide", "mock", "blast",
+                       "slam", "quote", "cite", "answer", "remind") for form in _inflections(lemma)
+)
+# A phrase right after one of these is governed by it ("In a statement", "to the Observer", "the Observer").
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<![\w’'])(?:[Ii]n|[Oo]n|[Aa]t|[Tt]o|[Ff]or|[Ww]ith|[Bb]y|[Ff]rom|[Oo]f|[Aa]bout|[Dd]uring|[Ii]nto|[Oo]ver|"
+    r"[Tt]he|[Aa]n?)\s+$"
+)
+# "her senior adviser, Jake Sullivan, said": the name in the appositive is the better speaker.
+_NAME_APPOSITIVE = re.compile(rf",\s+(?P<name>{_PREMODIFIED_NAME})\s*,\s*(?:{_ADVERB})?$")
+# The agent of a passive cue: "was asked by host Bill Maher".
+_BY_AGENT = re.compile(rf"\s+by\s+(?P<speaker>{_PREMODIFIED_NAME}|{_DESCRIPTION})")
+_NAMED_SUBJECT = re.compile(rf"{_PRONOUN}|{_PROPER_NAME}")
 # Participles attribute to the subject of the sentence: "Clinton ..., telling the crowd, "...""
 _PARTICIPLE = re.compile(r"ing$")
-_SENTENCE_SUBJECT = re.compile(rf"^[\W]*(?:(?:[A-Z][a-z]+|[Oo]n|[Ii]n|[Aa]t|[Ll]ater|[Aa]fter)\b[^,]{{0,40}},\s+)?"
-                               rf"(?P<speaker>{_PRONOUN}\b|{_PROPER_NAME}|{_DESCRIPTION})")
+_PAST_TENSE = re.compile(r"(?:ed|^said|^told|^wrote)$")
+# Words that may open a matched speaker phrase without being part of it: "And Skelly", "As Politico
+# reported", "while President Obama has cautioned", "when he yelled".
+_LEADING_CONJUNCTION = re.compile(
+    r"(?:(?:[Aa]nd|[Bb]ut|[Ss]o|[Yy]et|[Tt]hen|[Aa]s|[Ww]hile|[Ww]hen|[Ww]henever|[Tt]hough|[Aa]lthough|[Ii]f|"
+    r"[Bb]ecause|[Ss]ince|[Oo]nce|[Uu]ntil|[Uu]nless|[Ww]here|[Ww]hereas|[Ii]n\s+which|[Ee]ven)\s+)+(?=\S)"
+)
+_LAST_PRONOUN = re.compile(r"(?<![\w’'])(?:he|she|they|we|I|He|She|They|We)[\s,]*$")
+# First words of a phrase that is not a speaker: function words that start a sentence or a clause.
+_NOT_SPEAKER_WORDS = frozenset(
+    "but and so that then if what there here it’s it's in on at of for with by from during "
+    "last also now today yesterday tonight instead however indeed meanwhile later earlier".split()
+)
+_CLOSING_MARK = re.compile(r"[,.!?]?(?:''|[\"”»])")
+# An introductory phrase before the subject: "On Thursday,", "after remaining neutral for months,",
+# "Speaking to reporters,", "Later,", "In a statement to the Observer,".
+_INTRO_PHRASE = re.compile(
+    r"[\s,;:—–\-]*(?:(?:[Oo]n|[Ii]n|[Aa]t|[Aa]fter|[Bb]efore|[Dd]uring|[Ww]hen|[Ww]hile|[Aa]s|[Ss]ince|[Ll]ater|"
+    r"[Ee]arlier|[Ll]ast|[Tt]hen|[Bb]ack|[Ff]or|[Ww]ith|[Ii]f|[Oo]nce|[Uu]ntil|[Mm]eanwhile|[Ss]till|[Nn]ow|"
+    r"[Aa]lso|[Ee]ven|[Ii]nstead|[Aa]lthough|[Tt]hough|[Ff]rom|[Aa]sked|[Ii]ndeed|[Hh]owever|[A-Z]?[a-z]+ing|"
+    r"[A-Z]?[a-z]+ly)\b[^,;“”\"\n]{0,90},\s+|[Aa]nd\s+|[Bb]ut\s+|[Ss]o\s+|"
+    r"[\w\s]{0,30}\b(?:ago|later|earlier|afterwards?)\s*,\s+)"
+)
+_CLAUSE_SUBJECT = re.compile(
+    rf"[\s,;:—–\-]*(?P<speaker>{_PRONOUN}\b|{_DETERMINER}(?:\s+[\w’'\-]+){{1,9}}?(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b)"
+    rf"|{_DESCRIPTION}|{_PROPER_NAME})"
+)
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They)\b")
 
 _SENTENCE_BREAK = re.compile(r"[.!?](?=[\s\"“”’)]|$)|\n")
 _WORD = re.compile(r"[\w’'\-]+")
@@ -233,7 +326,15 @@ class _Attribution:
 
 
 def _trim_speaker(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop trailing punctuation and a leading conjunction from a matched speaker phrase."""
+    """Drop trailing punctuation and a leading conjunction or subordinator from a matched speaker phrase,
+    and narrow a phrase that ends in a subject pronoun ("what he") to the pronoun."""
+    leading = _LEADING_CONJUNCTION.match(text, start, end)
+    if leading and leading.end() < end:
+        start = leading.end()
+    # "what he called ...", "and although he thanked ...": the pronoun right before the cue is the subject.
+    last_pronoun = _LAST_PRONOUN.search(text, start, end)
+    if last_pronoun and last_pronoun.start() > start:
+        start = last_pronoun.start()
     while end > start and text[end - 1] in " ,.;:’'\"”":
         # keep the full stop of an initial or title ("Sen.", "J.")
         if text[end - 1] == "." and re.search(rf"(?:\b{_TITLE}|\b[A-Z])\.$", text[start:end]):
@@ -243,8 +344,13 @@ def _trim_speaker(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _valid_speaker(phrase: str) -> bool:
-    first = phrase.split()[0] if phrase.split() else ""
-    return bool(phrase) and first.lower() not in CUE_WORDS and first.lower() not in {"but", "and", "so", "that"}
+    words = phrase.split()
+    if not words:
+        return False
+    first = words[0].lower()
+    if len(words) == 1 and re.fullmatch(_DETERMINER, words[0]):
+        return False  # "The" alone is the start of a phrase, not a speaker
+    return first not in CUE_WORDS and first not in _NOT_SPEAKER_WORDS
 
 
 def _attribution_after(text: str, position: int, limit: int) -> _Attribution | None:
@@ -257,6 +363,14 @@ def _attribution_after(text: str, position: int, limit: int) -> _Attribution | N
             if pattern is _AFTER_CUE_SPEAKER and is_pronoun(text[start:end]) and text[start:end] in ("it", "It"):
                 continue
             return _Attribution(start, end, match.group("cue").lower(), position + match.end())
+    if _SPEECH_END.search(text, max(0, position - 4), position):
+        # A quote that ends in a comma, "?" or "!" inside its marks is followed by its attribution,
+        # whatever the verb: "“Go back to Univision,” Trump barked", "“This is fantastic!” beamed Hartley".
+        for pattern in (_AFTER_VERB_SPEAKER, _AFTER_SPEAKER_VERB):
+            match = pattern.match(window)
+            if match and _valid_speaker(match.group("speaker")):
+                start, end = _trim_speaker(text, position + match.start("speaker"), position + match.end("speaker"))
+                return _Attribution(start, end, match.group("cue").lower(), position + match.end())
     return None
 
 
@@ -291,25 +405,109 @@ def _speaker_at(text: str, start: int, end: int, cue: str) -> _Attribution | Non
     return _Attribution(start, end, cue.lower())
 
 
-def _subject_of(text: str, sentence_start: int, limit: int, cue: str) -> _Attribution | None:
-    """The subject at the start of the sentence, for a participle cue ("..., saying")."""
-    match = _SENTENCE_SUBJECT.match(text[sentence_start:limit])
-    if not match:
-        return None
-    return _speaker_at(text, sentence_start + match.start("speaker"), sentence_start + match.end("speaker"), cue)
+def _clause_subject(text: str, sentence_start: int, limit: int, cue: str) -> _Attribution | None:
+    """The subject of the clause that a participle or an infinitive cue hangs on.
+
+    "“...,” he said, adding: “...”", "On Thursday, after a long wait, Warren endorsed her, saying
+    “...”", "Trump went on to say “...”": the words quoted before the cue and the introductory
+    phrases of the sentence are skipped, and the first speaker phrase after them is the subject.
+    """
+    # "..., Spicer said, adding": the speaker of the finite cue the participle follows.
+    finite = None
+    for cue_match in _find_cues(text, sentence_start, limit):
+        if _PAST_TENSE.search(cue_match.group("cue")):  # "comments", "reports" are often nouns
+            finite = cue_match
+    if finite is not None and not _CLOSING_MARK.search(text, finite.end(), limit):
+        found = _attribution_of_cue(text, sentence_start, finite)
+        if found:
+            return _Attribution(found.speaker_start, found.speaker_end, cue.lower())
+    starts = [sentence_start]
+    closing_end = -1
+    for closing in _CLOSING_MARK.finditer(text, sentence_start, limit):
+        closing_end = closing.end()
+    if closing_end >= 0:
+        starts.insert(0, closing_end)
+    for clause_start in starts:
+        position = clause_start
+        for _ in range(4):
+            intro = _INTRO_PHRASE.match(text, position, limit)
+            if not intro:
+                break
+            position = intro.end()
+        match = _CLAUSE_SUBJECT.match(text, position, limit)
+        if match:
+            found = _speaker_at(text, match.start("speaker"), match.end("speaker"), cue)
+            if found:
+                return found
+        # "When he returned he began by saying": the first pronoun of the clause.
+        pronoun = _SUBJECT_PRONOUN.search(text, clause_start, limit)
+        if pronoun:
+            return _Attribution(pronoun.start(), pronoun.end(), cue.lower())
+    return None
+
+
+def _subject_before(text: str, lower: int, cue_start: int) -> re.Match[str] | None:
+    """The speaker phrase that ends right before a cue, skipping phrases governed by a preposition.
+
+    "In a statement to the Observer, her adviser, Jake Sullivan, said": "a statement to the
+    Observer" is the object of "In", so the search goes on to the next phrase.
+    """
+    position = lower
+    while position < cue_start:
+        match = _SPEAKER_BEFORE_CUE.search(text, position, cue_start)
+        if match is None:
+            return None
+        if not _PREPOSITION_BEFORE.search(text, max(lower, match.start() - 12), match.start()):
+            return match
+        following = _WORD.search(text, match.start("speaker") + 1, cue_start)
+        if following is None:
+            return None
+        position = following.start() if following.start() > match.start("speaker") + 1 else following.end()
+    return None
 
 
 def _attribution_of_cue(text: str, sentence_start: int, cue_match: re.Match[str]) -> _Attribution | None:
     """The speaker of a cue found inside a sentence: its subject, or who follows the verb."""
     cue = cue_match.group("cue")
-    subject = _SPEAKER_BEFORE_CUE.search(text, max(sentence_start, cue_match.start() - 200), cue_match.start())
-    if _PARTICIPLE.search(cue) or (subject and subject.group("speaker").split()[-1] in ("and", "but")):
-        return _subject_of(text, sentence_start, cue_match.start(), cue)
-    if subject:
+    agent = _BY_AGENT.match(text, cue_match.end()) if cue.endswith("ed") else None
+    if agent:  # "Sanders was asked by host Bill Maher, “...”"
+        found = _speaker_at(text, agent.start("speaker"), agent.end("speaker"), cue)
+        if found:
+            return found
+    subject = _subject_before(text, max(sentence_start, cue_match.start() - 200), cue_match.start())
+    named = subject is not None and bool(_NAMED_SUBJECT.fullmatch(subject.group("speaker").strip()))
+    if not named and cue not in _ADDRESSEE_CUES and _COMMA_BEFORE.search(
+        text, max(sentence_start, cue_match.start() - 4), cue_match.start()
+    ):
+        # "“...” if she didn't win by more, said David Wasserman, an analyst": after a comma, and with
+        # no named subject before it, the cue is inverted and the speaker follows it.
+        inverted = _SPEAKER_AFTER_CUE.match(text, cue_match.end())
+        if inverted and (text[inverted.start("speaker")].isupper() or inverted.group("speaker").startswith(
+                ("a ", "an ", "the ", "one ", "another "))):
+            found = _speaker_at(text, inverted.start("speaker"), inverted.end("speaker"), cue)
+            if found:
+                return found
+    infinitive = text[max(sentence_start, cue_match.start() - 3) : cue_match.start()] == "to "
+    participle = bool(_PARTICIPLE.search(cue))
+    if participle and subject and _NAMED_SUBJECT.fullmatch(subject.group("speaker").strip()) and "," not in (
+        text[subject.end("speaker") : cue_match.start()]
+    ):
+        # "with Trump reportedly yelling", "Carson privately saying": the participle's own subject.
         found = _speaker_at(text, subject.start("speaker"), subject.end("speaker"), cue)
         if found:
             return found
-    after = re.compile(rf"\s+(?P<speaker>{_SPEAKER})").match(text, cue_match.end())
+    if participle or infinitive or (subject and subject.group("speaker").split()[-1] in ("and", "but")):
+        return _clause_subject(text, sentence_start, cue_match.start(), cue)
+    if subject:
+        appositive = None if named else _NAME_APPOSITIVE.search(text, subject.end("speaker"), cue_match.start())
+        if appositive:
+            subject_start, subject_end = appositive.start("name"), appositive.end("name")
+        else:
+            subject_start, subject_end = subject.start("speaker"), subject.end("speaker")
+        found = _speaker_at(text, subject_start, subject_end, cue)
+        if found:
+            return found
+    after = _SPEAKER_AFTER_CUE.match(text, cue_match.end())
     if after and text[after.start("speaker")].isupper():
         return _speaker_at(text, after.start("speaker"), after.end("speaker"), cue)
     return None
@@ -347,13 +545,34 @@ def _attribution_before(text: str, sentence_start: int, position: int) -> _Attri
         found = _speaker_at(text, sentence_start + colon.start("speaker"), sentence_start + colon.end("speaker"), ":")
         if found:
             return found
+    dashed = _DASH_NAME_COLON.search(text, max(sentence_start, position - 120), position)
+    if dashed:  # "IOWA POLLS WERE NOT WRONG - Mark Blumenthal: “...”": a headline, a dash and its author
+        found = _speaker_at(text, dashed.start("speaker"), dashed.end("speaker"), ":")
+        if found:
+            return found
     # The last cue of the sentence that the quote follows closely ("X told reporters Tuesday: ").
     last_cue = None
     for cue_match in _find_cues(text, max(sentence_start, position - 90), position):
         last_cue = cue_match
-    if last_cue is None or re.search(r"[.!?;]", text[last_cue.end() : position]):
+    if last_cue is not None and not re.search(r"[.!?;]", text[last_cue.end() : position]):
+        found = _attribution_of_cue(text, sentence_start, last_cue)
+        if found:
+            return found
+    verb = _SPEAKER_VERB_BEFORE.search(text, max(sentence_start, position - 120), position)
+    if verb:  # "Hillary Clinton cracked, ''...''": any verb in the past tense just before the quote
+        found = _speaker_at(text, verb.start("speaker"), verb.end("speaker"), verb.group("cue"))
+        if found:
+            return found
+    if not _ENDS_WITH_COLON.search(text, max(sentence_start, position - 4), position):
         return None
-    return _attribution_of_cue(text, sentence_start, last_cue)
+    # A sentence that ends in a colon introduces the words that follow, whatever its verb:
+    # "Hannity interjected:", "Pollsters agree - Carl Bialik:", "Trump issued this statement:".
+    named = _NAME_BEFORE_COLON.search(text, max(sentence_start, position - 120), position)
+    if named:
+        found = _speaker_at(text, named.start("speaker"), named.end("speaker"), ":")
+        if found:
+            return found
+    return _clause_subject(text, sentence_start, position, ":")
 
 
 def _attribution_in_sentence(text: str, sentence_start: int, sentence_end: int,
@@ -385,6 +604,17 @@ def _attribution_just_before(text: str, sentence_start: int) -> _Attribution | N
     for match in _SENTENCE_BREAK.finditer(text, window_start, last_cue.start()):
         previous_start = match.end()
     return _attribution_of_cue(text, previous_start, last_cue)
+
+
+def _attribution_by_dash(text: str, position: int) -> _Attribution | None:
+    """A speaker named on a dash line after the quote, as under a pull quote or an epigraph.
+
+    "“We will not back down.”\n\n- Bernie Sanders, at a rally in Iowa."
+    """
+    match = _DASH_SPEAKER.match(text, position, min(len(text), position + 200))
+    if match is None:
+        return None
+    return _speaker_at(text, match.start("speaker"), match.end("speaker"), "")
 
 
 def _is_speech(inner: str, attributed: bool) -> bool:
@@ -419,8 +649,14 @@ def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]
             if clause is None:
                 if not (MERGE_PARTIALS and _same_sentence(text, last, raw_quotes[index + 1])):
                     break
-            else:
-                attribution = attribution or clause
+            elif attribution is None:
+                attribution = clause
+                # “... seen.” He added, “...”: the first piece closed its sentence, so an attribution
+                # before it names its speaker better than the clause that opens the next sentence.
+                if _CLOSES_SENTENCE.search(text, max(first.start, last.end - 4), last.end):
+                    sentence_start, _ = _sentence_bounds(text, first.start, first.start, first.paragraph_start,
+                                                         first.start)
+                    attribution = _attribution_before(text, sentence_start, first.start) or clause
             last = raw_quotes[index + 1]
             index += 1
         start, end = first.start, last.end
@@ -428,13 +664,20 @@ def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]
         sentence_start, _ = _sentence_bounds(text, start, start, paragraph_start, start)
         _, sentence_end = _sentence_bounds(text, end, end, end, paragraph_end)
         if attribution is None:
-            attribution = _attribution_after(text, end, paragraph_end)
-        if attribution is None:
-            attribution = _attribution_before(text, sentence_start, start)
+            # A quote that closes its sentence with a full stop ("Brafman said, “... found.” He added,")
+            # belongs to the attribution before it; the clause after it starts the next sentence.
+            if _CLOSES_SENTENCE.search(text, max(start, end - 4), end):
+                attribution = _attribution_before(text, sentence_start, start) or _attribution_after(
+                    text, end, paragraph_end)
+            else:
+                attribution = _attribution_after(text, end, paragraph_end) or _attribution_before(
+                    text, sentence_start, start)
         if attribution is None:
             attribution = _attribution_in_sentence(text, sentence_start, sentence_end, start, end)
         if attribution is None:
             attribution = _attribution_just_before(text, sentence_start)
+        if attribution is None:
+            attribution = _attribution_by_dash(text, end)
         inner = text[start + 1 : end - 1]
         if not _is_speech(inner, attribution is not None or _stands_alone(text, start, end, paragraph_start,
                                                                              paragraph_end)):
