@@ -35,7 +35,7 @@ _NOT_PERSON_WORDS = frozenset(
     "navy force forces police airlines network media press television radio tv cnn fox nbc abc cbs msnbc "
     "democrats republicans democratic republican gop white america american americans united nations european "
     "north south east west new york washington london twitter facebook instagram youtube google "
-    "obamacare medicare medicaid isis islamic".split()
+    "obamacare medicare medicaid isis islamic said says added asked wrote replied".split()
 )
 _NAME_RUN = re.compile(
     r"(?<![\w’'])(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev)\.?\s+)?"

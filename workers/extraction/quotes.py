@@ -44,12 +44,12 @@ _CUE_LEMMAS = (
     "emphasise point boast predict promise vow pledge observe comment report recount conclude call describe "
     "caution charge contend counter allege assert maintain reiterate repeat stress tout mock scoff lament "
     "muse wonder marvel chide blast slam accuse praise thank quote read cite agree concur confirm deny "
-    "estimate sing chant cry exclaim answer scream jeer"
+    "estimate sing chant cry exclaim answer scream jeer issue"
 ).split()
 # Base forms that are far more often nouns ("a report", "the call") than verbs of speech.
 _NOUN_LIKE_BASES = frozenset(
     "state report post comment call quote read point note charge counter claim promise tweet estimate "
-    "answer chant cry continue repeat".split()
+    "answer chant cry continue repeat issue".split()
 )
 _IRREGULAR = {"say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"),
               "write": ("wrote", "writes", "writing", "written"), "sing": ("sang", "sings", "singing"),
@@ -128,6 +128,10 @@ _AFTER_SPEAKER_VERB = re.compile(
 _AFTER_VERB_SPEAKER = re.compile(
     rf"[\s,;:—–\-]*(?P<cue>{_PAST_VERB})\s+(?P<speaker>{_PROPER_NAME}|{_DESCRIPTION})"
 )
+# A sentence that opens with its cue: "Said Comey, "..."", "Added the senator: "..."".
+_INVERTED_CUE_BEFORE = re.compile(
+    rf"^\W*(?P<cue>Said|Says|Added|Asked|Wrote|Replied)\s+(?P<speaker>{_SPEAKER})\s*[,:]\s*$"
+)
 _ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<speaker>{_SPEAKER})\s*,\s*$")
 # "Bush: "The mission ..."" -- a name and a colon introduce the words of a transcript or a post.
 _NAME_COLON = re.compile(rf"^\W*(?P<speaker>{_PREMODIFIED_NAME}{_APPOSITIVE})\s*:\s*$")
@@ -158,11 +162,16 @@ _CUE_CANDIDATE = re.compile(
 )
 
 
+_DETERMINER_BEFORE = re.compile(r"(?<![\w’'])(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir)\s+$")
+
+
 def _find_cues(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """Cue words and phrases of ``text[start:end]``, in order."""
     for match in _CUE_CANDIDATE.finditer(text, start, end):
         word = match.group("cue")
         if word in CUE_WORDS or " " in word or "\n" in word or "\t" in word:
+            if _DETERMINER_BEFORE.search(text, max(start, match.start() - 8), match.start()):
+                continue  # "a written statement", "the reported plan": an adjective, not a verb
             yield match
 _SPEAKER_BEFORE_CUE = re.compile(
     rf"(?<![\w’'])(?P<speaker>{_SPEAKER_ENDING}){_APPOSITIVE}\s*,?\s+{_ADVERB}$"
@@ -355,6 +364,10 @@ def _valid_speaker(phrase: str) -> bool:
 
 def _attribution_after(text: str, position: int, limit: int) -> _Attribution | None:
     """Attribution right after a closing mark: ', she said' or ', said the senator'."""
+    # ''... said, 'You weren't in line,''' Ms. Compton recalled: the inner quote's closing mark
+    # sits right after the outer one; skip it.
+    if text[position : position + 1] in ("'", "’") and text[position - 1 : position] in ("'", "’", "”", '"'):
+        position += 1
     window = text[position : min(limit, position + 160)]
     for pattern in (_AFTER_CUE_SPEAKER, _AFTER_SPEAKER_CUE):
         match = pattern.match(window)
@@ -540,6 +553,12 @@ def _attribution_before(text: str, sentence_start: int, position: int) -> _Attri
     if according:
         return _speaker_at(text, sentence_start + according.start("speaker"),
                            sentence_start + according.end("speaker"), "according to")
+    inverted = _INVERTED_CUE_BEFORE.match(prefix)
+    if inverted:
+        found = _speaker_at(text, sentence_start + inverted.start("speaker"), sentence_start + inverted.end("speaker"),
+                            inverted.group("cue").lower())
+        if found:
+            return found
     colon = _NAME_COLON.match(prefix)
     if colon:
         found = _speaker_at(text, sentence_start + colon.start("speaker"), sentence_start + colon.end("speaker"), ":")
@@ -675,9 +694,11 @@ def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]
         if attribution is None:
             attribution = _attribution_in_sentence(text, sentence_start, sentence_end, start, end)
         if attribution is None:
-            attribution = _attribution_just_before(text, sentence_start)
-        if attribution is None:
+            # A dash line right under the quote names its speaker ("- Bernie Sanders, in Iowa.") more
+            # surely than the attribution of the sentence before it.
             attribution = _attribution_by_dash(text, end)
+        if attribution is None:
+            attribution = _attribution_just_before(text, sentence_start)
         inner = text[start + 1 : end - 1]
         if not _is_speech(inner, attribution is not None or _stands_alone(text, start, end, paragraph_start,
                                                                              paragraph_end)):

@@ -133,6 +133,36 @@ def test_gender_is_read_from_titles_and_from_the_pronouns_after_a_name() -> None
     assert names.resolve("she", len(text)) == "Alvarez"
 
 
+def test_a_dash_line_under_the_quote_beats_the_sentence_before() -> None:
+    text = (
+        "The mayor has asked for a recount. The clerk has not answered.\n\n"
+        "\"We will count every ballot again, and we will do it in public.\"\n\n"
+        "- Dana Whitfield, at the town hall.\n"
+    )
+    assert _only(text).speaker == "Dana Whitfield"
+
+
+def test_an_inner_closing_mark_after_the_outer_one_is_skipped() -> None:
+    text = "''The guard looked at me and said, 'You are late,''' Ms. Okafor recalled."
+    assert _speaker_span(text, _only(text)) == "Ms. Okafor"
+
+
+def test_a_cue_word_after_an_article_is_not_a_verb() -> None:
+    text = "Rivera told the Gazette in a written statement, \"I have nothing to hide from anyone.\""
+    assert _speaker_span(text, _only(text)) == "Rivera"
+
+
+def test_a_sentence_may_open_with_its_cue() -> None:
+    text = "The fund lost money in May. Said Halvorsen, \"Nobody saw the drop coming this year.\""
+    quote = _only(text)
+    assert _speaker_span(text, quote) == "Halvorsen"
+    assert quote.speaker == "Halvorsen"
+
+
+def test_issuing_a_statement_attributes_it() -> None:
+    text = "After the vote, Governor Ellis issued a statement, \"This is a good day for the state.\""
+    assert _only(text).speaker == "Ellis"
+
 def _only(text: str) -> QuoteSpan:
     quotes = _quotes(text)
     assert len(quotes) == 1, f"expected one quote, got {[q.text for q in quotes]}"
