@@ -6,7 +6,9 @@ in-process one, where a worker's write could not reach a web process's copy):
 
 - a token's user and role, so that authenticating a request costs one cache read instead of a
   query. Dropped when the token is deleted or its user or their groups change, and after
-  ``TOKEN_TTL`` seconds at most (a change that bypasses ``save()`` is seen by then).
+  ``TOKEN_TTL`` seconds at most (a change that bypasses ``save()`` is seen by then). A dropped
+  identity leaves a marker, so a request that read the row just before the change cannot put
+  the old identity back.
 - rendered JSON answers about one article (its detail and its pages of claims and quotes),
   each kept with the article's *generation*: a random stamp kept in the cache. An answer
   counts only while its stamp is the article's current one. Every committed change to the
@@ -128,27 +130,36 @@ def _token_key(token_key: str) -> str:
     return f"{_PREFIX}:token:{hashlib.sha256(token_key.encode()).hexdigest()}"
 
 
+# Left where an identity was dropped: until it expires no identity is stored for that token, so
+# a request that read the token's row just before the change cannot store what it read after.
+_FORGOTTEN = "forgotten"
+
+
 def token_identity_get(token_key: str) -> dict[str, Any] | None:
     if not enabled():
         return None
     try:
-        return cache.get(_token_key(token_key))
+        identity = cache.get(_token_key(token_key))
     except Exception:  # see article_generation
         logger.warning("Read cache unavailable (token)", exc_info=True)
         return None
+    return identity if isinstance(identity, dict) else None
 
 
 def token_identity_set(token_key: str, identity: dict[str, Any]) -> None:
+    """Keep an identity read from the database, unless it was dropped in the last TOKEN_TTL."""
     if not enabled():
         return
     try:
-        cache.set(_token_key(token_key), identity, timeout=TOKEN_TTL)
+        cache.add(_token_key(token_key), identity, timeout=TOKEN_TTL)
     except Exception:  # see article_generation
         logger.warning("Read cache unavailable (token)", exc_info=True)
 
 
 def tokens_forget(*, token_keys: list[str] | None = None, user_id: int | None = None) -> None:
-    """Drop cached identities now and again after commit (a concurrent read may re-store one)."""
+    """Drop cached identities now and again after commit, leaving a marker that keeps a request
+    which read the row before the change from storing it again (the token is then read from the
+    database for up to ``TOKEN_TTL`` seconds)."""
     if not enabled():
         return
     from rest_framework.authtoken.models import Token
@@ -158,7 +169,7 @@ def tokens_forget(*, token_keys: list[str] | None = None, user_id: int | None = 
         if user_id is not None:
             keys += Token.objects.filter(user_id=user_id).values_list("key", flat=True)
         try:
-            cache.delete_many([_token_key(key) for key in keys])
+            cache.set_many({_token_key(key): _FORGOTTEN for key in keys}, timeout=TOKEN_TTL)
         except Exception:  # bounded by TOKEN_TTL
             logger.error("Could not drop cached token identities", exc_info=True)
 

@@ -15,7 +15,7 @@ from django.dispatch import receiver
 from rest_framework.authtoken.models import Token
 
 from annotations import readcache
-from annotations.models import Article, ExtractionJob, Item
+from annotations.models import Article, Claim, ExtractionJob, Item, Quote
 
 User = get_user_model()
 
@@ -31,6 +31,8 @@ def _job_saved(sender, instance: ExtractionJob, **kwargs) -> None:
 
 
 @receiver(post_save, sender=Item, dispatch_uid="readcache-item")
+@receiver(post_save, sender=Claim, dispatch_uid="readcache-claim")  # proxies send their own class
+@receiver(post_save, sender=Quote, dispatch_uid="readcache-quote")
 def _item_saved(sender, instance: Item, **kwargs) -> None:
     if Item.revision.is_cached(instance):  # services load it with the item: no look-up after commit
         readcache.article_changed(article_id=instance.revision.article_id)
@@ -40,21 +42,29 @@ def _item_saved(sender, instance: Item, **kwargs) -> None:
 
 @receiver(post_delete, sender=Token, dispatch_uid="readcache-token-deleted")
 @receiver(post_save, sender=Token, dispatch_uid="readcache-token-saved")
-def _token_changed(sender, instance: Token, **kwargs) -> None:
-    readcache.tokens_forget(token_keys=[instance.key])
+def _token_changed(sender, instance: Token, created: bool = False, **kwargs) -> None:
+    if not created:  # a new token has nothing cached yet
+        readcache.tokens_forget(token_keys=[instance.key])
 
 
 @receiver(post_save, sender=User, dispatch_uid="readcache-user")
-def _user_saved(sender, instance, **kwargs) -> None:
-    readcache.tokens_forget(user_id=instance.pk)
+def _user_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    # A new user has no token yet; a login only stamps last_login, which no identity holds.
+    if not created and set(update_fields or ()) != {"last_login"}:
+        readcache.tokens_forget(user_id=instance.pk)
 
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="readcache-user-groups")
 def _user_groups_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
-    if not action.startswith("post_"):
-        return
     if not reverse:
-        readcache.tokens_forget(user_id=instance.pk)
-    else:  # group.user_set.add(...): instance is the group, pk_set the users
-        for user_id in pk_set or User.objects.filter(groups=instance).values_list("pk", flat=True):
+        if action.startswith("post_"):
+            readcache.tokens_forget(user_id=instance.pk)
+        return
+    # group.user_set.add(...): instance is the group, pk_set the users; on clear, the members
+    # are only known before the clear.
+    if action == "pre_clear":
+        instance._readcache_members = list(User.objects.filter(groups=instance).values_list("pk", flat=True))
+    elif action.startswith("post_"):
+        members = pk_set if action != "post_clear" else getattr(instance, "_readcache_members", [])
+        for user_id in members or ():
             readcache.tokens_forget(user_id=user_id)

@@ -1,7 +1,7 @@
 """Serving an article's GET answers from the read cache (see ``annotations.readcache``).
 
 Only the rendered JSON of a successful answer is kept, with the article's stamp, for the action,
-the negotiated media type and the full path with its query string; authentication,
+the negotiated media type and the absolute URI with its query string; authentication,
 roles and throttling run before it, as for any request. Answers about an article are the same
 for every role that may read them (blind mode hides reviews, which are not part of them).
 """
@@ -25,7 +25,8 @@ class ArticleReadCacheMixin:
         renderer = getattr(request, "accepted_renderer", None)
         if not readcache.enabled() or request.method != "GET" or getattr(renderer, "format", None) != "json":
             return build()
-        where = hashlib.sha256(f"{request.accepted_media_type}\n{request.get_full_path()}".encode()).hexdigest()
+        # The absolute URI: page links in the answer carry the scheme and host it was asked on.
+        where = hashlib.sha256(f"{request.accepted_media_type}\n{request.build_absolute_uri()}".encode()).hexdigest()
         stamp, content = readcache.article_answer_get(article_id, f"{self.action}:{where}")
         if content is not None:
             return HttpResponse(content, content_type=renderer.media_type)

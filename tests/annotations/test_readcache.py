@@ -238,3 +238,49 @@ def test_nothing_is_cached_when_the_setting_is_off(settings, viewer_client, arti
 
     with django_assert_num_queries(3):  # token and roles, the article with its job, the item counts
         _detail(viewer_client, article)
+
+
+@pytest.mark.django_db
+def test_an_identity_read_before_a_revocation_is_not_stored_after_it(read_cache, viewer):
+    key = Token.objects.create(user=UserFactory(username="late", role="viewer")).key
+    stale = {"id": 1, "is_superuser": False, "username": "late", "is_staff": False, "is_active": True, "role_rank": 1}
+
+    readcache.tokens_forget(token_keys=[key])  # the revocation commits first...
+    readcache.token_identity_set(key, stale)  # ...then a request that read the row before it stores
+
+    assert readcache.token_identity_get(key) is None
+
+
+@pytest.mark.django_db
+def test_page_links_follow_the_scheme_each_answer_was_asked_on(read_cache, viewer_client, article):
+    ItemFactory(revision=article.current_revision, start=BODY.index(SENTENCE_2), length=len(SENTENCE_2))
+    path = f"/api/v1/articles/{article.pk}/claims/?page_size=1"
+
+    over_https = viewer_client.get(path, secure=True).json()
+    over_http = viewer_client.get(path).json()
+
+    assert over_https["next"].startswith("https://") and over_http["next"].startswith("http://")
+
+
+@pytest.mark.django_db
+def test_clearing_a_group_drops_its_members_identities(read_cache, reviewer, reviewer_client, article):
+    assert reviewer_client.get("/api/v1/queue/").status_code == 200
+
+    Group.objects.get(name="reviewer").user_set.clear()
+
+    assert reviewer_client.get("/api/v1/queue/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_saving_through_the_claim_proxy_drops_the_answers(
+    read_cache, viewer_client, article, django_capture_on_commit_callbacks
+):
+    from annotations.models import Claim
+
+    assert _claims(viewer_client, article)["results"][0]["needs_rereview"] is False
+    claim = Claim.objects.get()
+    claim.needs_rereview = True
+    with django_capture_on_commit_callbacks(execute=True):
+        claim.save()
+
+    assert _claims(viewer_client, article)["results"][0]["needs_rereview"] is True
