@@ -1,10 +1,10 @@
 """Receivers that keep the read cache (``annotations.readcache``) honest. A deliberate seam.
 
-The services name the article they change (``history_record`` and the extraction job's
-transitions call ``readcache.article_changed``); these receivers add the writes made outside
-them, by the admin or by Django's own auth code: an article, job or item saved anywhere, and
-tokens, users and group memberships, which decide who a cached token stands for. They only
-call the cache module; they decide nothing.
+Every change to what an article's answers show saves its article, extraction job or items, so
+a receiver per model sees it wherever it is made (services, admin); the few services that write
+with ``update()`` instead call ``readcache.article_changed`` themselves. Tokens, users and group
+memberships decide who a cached token stands for, and Django's own auth code changes them.
+The receivers only call the cache module; they decide nothing.
 """
 
 from __future__ import annotations

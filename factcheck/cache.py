@@ -2,7 +2,7 @@
 
 The stock backend builds a new ``redis.Redis`` object for every cache operation; with redis-py
 8 that costs more than the network round trip itself (about 0.2 ms per request of the API's
-read cache, which makes three). The client is thread-safe and so is its pool, so one is kept.
+read cache, which makes two). The client is thread-safe and so is its pool, so one is kept.
 """
 
 from __future__ import annotations

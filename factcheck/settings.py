@@ -92,7 +92,7 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # The planner's price of a random page read, set per connection. PostgreSQL's default (4)
     # is for spinning disks; on SSD or a cached database 1.1 lets it join through indexes, e.g.
-    # the article list filtered by extraction status at 100,000 articles: p95 77 -> 23 ms.
+    # the article list filtered by extraction status at 100,000 articles: p95 77 -> 26 ms.
     # Empty: the server's own setting (a pooler that refuses startup options needs that).
     _RANDOM_PAGE_COST = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
     if _RANDOM_PAGE_COST:

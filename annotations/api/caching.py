@@ -26,12 +26,13 @@ class ArticleReadCacheMixin:
         if not readcache.enabled() or request.method != "GET" or getattr(renderer, "format", None) != "json":
             return build()
         # The absolute URI: page links in the answer carry the scheme and host it was asked on.
-        where = hashlib.sha256(f"{request.accepted_media_type}\n{request.build_absolute_uri()}".encode()).hexdigest()
-        stamp, content = readcache.article_answer_get(article_id, f"{self.action}:{where}")
+        uri = hashlib.sha256(f"{request.accepted_media_type}\n{request.build_absolute_uri()}".encode()).hexdigest()
+        where = f"{self.action}:{uri}"
+        stamp, content = readcache.article_answer_get(article_id, where)
         if content is not None:
             return HttpResponse(content, content_type=renderer.media_type)
         if stamp is not None:  # finalize_response keeps the answer if it is a 200
-            request._readcache_slot = (article_id, f"{self.action}:{where}", stamp)
+            request._readcache_slot = (article_id, where, stamp)
         return build()
 
     def finalize_response(self, request: Request, response, *args, **kwargs):

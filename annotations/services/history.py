@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from annotations import readcache
 from annotations.models import HistoryEvent
 
 
@@ -19,11 +18,7 @@ def history_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> HistoryEvent:
-    """Append one event. Call inside the transaction of the change it records.
-
-    Every recorded change is a change of the article, so its cached API answers go with it.
-    """
-    readcache.article_changed(article_id=article_id)
+    """Append one event. Call inside the transaction of the change it records."""
     return HistoryEvent.objects.create(
         article_id=article_id,
         item_id=item_id,
