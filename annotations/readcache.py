@@ -9,14 +9,16 @@ in-process one, where a worker's write could not reach a web process's copy):
   ``TOKEN_TTL`` seconds at most (a change that bypasses ``save()`` is seen by then). A dropped
   identity leaves a marker, so a request that read the row just before the change cannot put
   the old identity back.
-- rendered JSON answers about one article (its detail and its pages of claims and quotes),
-  each kept with the article's *generation*: a random stamp kept in the cache. An answer
-  counts only while its stamp is the article's current one. Every committed change to the
-  article, its extraction job or its items deletes the stamp, so the next read draws a new one
-  and no earlier answer is used again; a read that started before a change keeps its answer
-  with the old stamp, which no longer matches. Answers and stamps expire after ``BODY_TTL``,
-  so ids that are read once cost the cache nothing for long. The stamp and the answer are read
-  in one round trip.
+- rendered JSON answers, each kept with the *generation* of what it shows: a random stamp kept
+  in the cache. An answer counts only while its stamp is the current one. Every committed
+  change deletes the stamps it concerns, so the next read draws a new one and no earlier answer
+  is used again; a read that started before a change keeps its answer with the old stamp,
+  which no longer matches. Answers and stamps expire after ``BODY_TTL``, so keys that are read
+  once cost the cache nothing for long. The stamp and the answer are read in one round trip.
+  Two scopes carry a stamp: one article (its detail and its pages of claims and quotes; stamp
+  dropped by any change to the article, its extraction job or its items) and the *desk*, which
+  every reviewer's queue reads across all articles (stamp dropped by every one of those changes
+  on any article, and by every review).
 
 Any cache error counts as a miss: the database answers and nothing is stored.
 """
@@ -43,62 +45,70 @@ def enabled() -> bool:
     return settings.API_READ_CACHE
 
 
-# --- Articles ------------------------------------------------------------------------------
+# --- Answers ------------------------------------------------------------------------------
+
+DESK = "desk"
 
 
-def _generation_key(article_id: int) -> str:
-    return f"{_PREFIX}:article:{article_id}:generation"
+def article_scope(article_id: int) -> str:
+    """The scope of the answers about one article."""
+    return f"article:{article_id}"
 
 
-def article_generation(article_id: int) -> str | None:
-    """The article's current stamp (drawn when there is none); ``None`` when the cache fails."""
-    key = _generation_key(article_id)
+def _generation_key(scope: str) -> str:
+    return f"{_PREFIX}:{scope}:generation"
+
+
+def generation(scope: str) -> str | None:
+    """The scope's current stamp (drawn when there is none); ``None`` when the cache fails."""
+    key = _generation_key(scope)
     try:
         stamp = cache.get(key)
         if stamp is None:
             cache.add(key, secrets.token_hex(8), timeout=BODY_TTL)
             stamp = cache.get(key)
     except Exception:  # any cache failure is a miss, never an error for the reader
-        logger.warning("Read cache unavailable (article %s generation)", article_id, exc_info=True)
+        logger.warning("Read cache unavailable (%s generation)", scope, exc_info=True)
         return None
     return stamp
 
 
-def _answer_key(article_id: int, where: str) -> str:
-    return f"{_PREFIX}:article:{article_id}:answer:{where}"
+def _answer_key(scope: str, where: str) -> str:
+    return f"{_PREFIX}:{scope}:answer:{where}"
 
 
-def article_answer_get(article_id: int, where: str) -> tuple[str | None, bytes | None]:
-    """The article's stamp and the answer kept for ``where`` under that stamp, in one round trip.
+def answer_get(scope: str, where: str) -> tuple[str | None, bytes | None]:
+    """The scope's stamp and the answer kept for ``where`` under that stamp, in one round trip.
 
     Returns ``(None, None)`` when the cache fails (nothing is stored then), and the stamp with
     ``None`` when there is no answer for the current stamp.
     """
-    generation_key, answer_key = _generation_key(article_id), _answer_key(article_id, where)
+    generation_key, answer_key = _generation_key(scope), _answer_key(scope, where)
     try:
         found = cache.get_many([generation_key, answer_key])
-    except Exception:  # see article_generation
-        logger.warning("Read cache unavailable (article %s answer)", article_id, exc_info=True)
+    except Exception:  # see generation
+        logger.warning("Read cache unavailable (%s answer)", scope, exc_info=True)
         return None, None
     stamp = found.get(generation_key)
     if stamp is None:
-        return article_generation(article_id), None
+        return generation(scope), None
     answer = found.get(answer_key)
     if answer is None or answer[0] != stamp:
         return stamp, None
     return stamp, answer[1]
 
 
-def article_answer_set(article_id: int, where: str, stamp: str, content: bytes) -> None:
+def answer_set(scope: str, where: str, stamp: str, content: bytes) -> None:
     """Keep an answer computed after reading ``stamp``; it is found only while the stamp lasts."""
     try:
-        cache.set(_answer_key(article_id, where), (stamp, content), timeout=BODY_TTL)
-    except Exception:  # see article_generation
-        logger.warning("Read cache unavailable (article %s answer)", article_id, exc_info=True)
+        cache.set(_answer_key(scope, where), (stamp, content), timeout=BODY_TTL)
+    except Exception:  # see generation
+        logger.warning("Read cache unavailable (%s answer)", scope, exc_info=True)
 
 
 def article_changed(*, article_id: int | None = None, revision_id: int | None = None, job_id: int | None = None):
-    """After the current transaction commits, make the article's cached answers unreachable.
+    """After the current transaction commits, make the cached answers about the article, and
+    every queue, unreachable.
 
     Name the article, or one of its revisions or extraction jobs (looked up after the commit,
     so a write that knows only that id pays nothing more inside its transaction).
@@ -108,18 +118,26 @@ def article_changed(*, article_id: int | None = None, revision_id: int | None = 
     transaction.on_commit(lambda: _forget(article_id=article_id, revision_id=revision_id, job_id=job_id))
 
 
+def desk_changed() -> None:
+    """After the current transaction commits, make every queue's cached answer unreachable."""
+    if enabled():
+        transaction.on_commit(lambda: _forget(article_id=None, revision_id=None, job_id=None))
+
+
 def _forget(*, article_id: int | None, revision_id: int | None, job_id: int | None) -> None:
     from annotations.models import ArticleRevision, ExtractionJob
 
+    keys = [_generation_key(DESK)]
     try:
         if article_id is None and revision_id is not None:
             article_id = ArticleRevision.objects.filter(pk=revision_id).values_list("article_id", flat=True).first()
         if article_id is None and job_id is not None:
             article_id = ExtractionJob.objects.filter(pk=job_id).values_list("article_id", flat=True).first()
         if article_id is not None:
-            cache.delete(_generation_key(article_id))
+            keys.append(_generation_key(article_scope(article_id)))
+        cache.delete_many(keys)
     except Exception:  # the write has committed; its readers see it within BODY_TTL
-        logger.error("Could not drop cached answers of article %s", article_id or revision_id or job_id, exc_info=True)
+        logger.error("Could not drop cached answers (%s)", article_id or revision_id or job_id or DESK, exc_info=True)
 
 
 # --- Tokens --------------------------------------------------------------------------------
@@ -140,7 +158,7 @@ def token_identity_get(token_key: str) -> dict[str, Any] | None:
         return None
     try:
         identity = cache.get(_token_key(token_key))
-    except Exception:  # see article_generation
+    except Exception:  # see generation
         logger.warning("Read cache unavailable (token)", exc_info=True)
         return None
     return identity if isinstance(identity, dict) else None
@@ -152,7 +170,7 @@ def token_identity_set(token_key: str, identity: dict[str, Any]) -> None:
         return
     try:
         cache.add(_token_key(token_key), identity, timeout=TOKEN_TTL)
-    except Exception:  # see article_generation
+    except Exception:  # see generation
         logger.warning("Read cache unavailable (token)", exc_info=True)
 
 

@@ -1,10 +1,11 @@
 """Receivers that keep the read cache (``annotations.readcache``) honest. A deliberate seam.
 
-Every change to what an article's answers show saves its article, extraction job or items, so
-a receiver per model sees it wherever it is made (services, admin); the few services that write
-with ``update()`` instead call ``readcache.article_changed`` themselves. Tokens, users and group
-memberships decide who a cached token stands for, and Django's own auth code changes them.
-The receivers only call the cache module; they decide nothing.
+Every change to what an article's answers or a queue show saves (or deletes) an article, an
+extraction job, an item or a review, so a receiver per model sees it wherever it is made
+(services, admin); the few services that write with ``update()`` instead call
+``readcache.article_changed`` themselves. Tokens, users and group memberships decide who a
+cached token stands for, and Django's own auth code changes them. The receivers only call the
+cache module; they decide nothing.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from django.dispatch import receiver
 from rest_framework.authtoken.models import Token
 
 from annotations import readcache
-from annotations.models import Article, Claim, ExtractionJob, Item, Quote
+from annotations.models import Article, Claim, ExtractionJob, Item, Quote, Review
 
 User = get_user_model()
 
 
+@receiver(post_delete, sender=Article, dispatch_uid="readcache-article-deleted")
 @receiver(post_save, sender=Article, dispatch_uid="readcache-article")
 def _article_saved(sender, instance: Article, **kwargs) -> None:
     readcache.article_changed(article_id=instance.pk)
@@ -30,6 +32,7 @@ def _job_saved(sender, instance: ExtractionJob, **kwargs) -> None:
     readcache.article_changed(article_id=instance.article_id)
 
 
+@receiver(post_delete, sender=Item, dispatch_uid="readcache-item-deleted")
 @receiver(post_save, sender=Item, dispatch_uid="readcache-item")
 @receiver(post_save, sender=Claim, dispatch_uid="readcache-claim")  # proxies send their own class
 @receiver(post_save, sender=Quote, dispatch_uid="readcache-quote")
@@ -38,6 +41,14 @@ def _item_saved(sender, instance: Item, **kwargs) -> None:
         readcache.article_changed(article_id=instance.revision.article_id)
     else:
         readcache.article_changed(revision_id=instance.revision_id)
+
+
+@receiver(post_delete, sender=Review, dispatch_uid="readcache-review-deleted")
+@receiver(post_save, sender=Review, dispatch_uid="readcache-review")
+def _review_saved(sender, instance: Review, **kwargs) -> None:
+    # The queues leave out what their reviewer has reviewed. A review through the service also
+    # saves its item, which drops them as well; this covers a review changed anywhere else.
+    readcache.desk_changed()
 
 
 @receiver(post_delete, sender=Token, dispatch_uid="readcache-token-deleted")

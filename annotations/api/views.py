@@ -17,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import selectors
+from annotations import readcache, selectors
 from annotations.agreement import agreement_report
-from annotations.api.caching import ArticleReadCacheMixin
+from annotations.api.caching import ArticleReadCacheMixin, ReadCacheMixin
 from annotations.api.filters import ArticleFilter, ItemFilter, QuoteFilter
 from annotations.api.permissions import RoleFor
 from annotations.api.serializers import (
@@ -109,7 +109,7 @@ class ArticleViewSet(ArticleReadCacheMixin, mixins.ListModelMixin, mixins.Retrie
         return self.get_paginated_response(ArticleSerializer(page, many=True, context={"counts": counts}).data)
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        return self.cached_read(request, int(pk), lambda: super(ArticleViewSet, self).retrieve(request, pk=pk))
+        return self.cached_article_read(request, int(pk), lambda: super(ArticleViewSet, self).retrieve(request, pk=pk))
 
     def _detail(self, request: Request, article_id: int, code: int = status.HTTP_200_OK, **headers) -> Response:
         article = selectors.article_detail().get(pk=article_id)
@@ -192,7 +192,7 @@ class ArticleViewSet(ArticleReadCacheMixin, mixins.ListModelMixin, mixins.Retrie
             page = self.paginate_queryset(queryset)
             return self.get_paginated_response(serializer_class(page, many=True).data)
 
-        return self.cached_read(request, int(pk), build)
+        return self.cached_article_read(request, int(pk), build)
 
 
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -349,7 +349,7 @@ class CommentDetailView(generics.GenericAPIView):
         return Response(CommentSerializer(comment).data)
 
 
-class QueueView(APIView):
+class QueueView(ReadCacheMixin, APIView):
     """Your next items to review: unverified, assigned to you or to nobody, best score and oldest first.
 
     A work list, not a browsable collection: it returns the first ``limit`` items (default 20,
@@ -367,8 +367,13 @@ class QueueView(APIView):
         limit = request.query_params.get("limit", "20")
         if not _SMALL_NUMBER.match(limit) or not 1 <= int(limit) <= 100:
             raise ValidationError({"limit": ["A whole number from 1 to 100."]})
-        items = selectors.review_queue(user=request.user)[: int(limit)]
-        return Response({"results": QuoteSerializer(items, many=True).data})
+
+        def build() -> Response:
+            items = selectors.review_queue(user=request.user)[: int(limit)]
+            return Response({"results": QuoteSerializer(items, many=True).data})
+
+        # Kept per reviewer; any change on the desk (an item, a review, an article) drops it.
+        return self.cached_read(request, readcache.DESK, f"queue:{request.user.pk}", build)
 
 
 class AgreementView(APIView):

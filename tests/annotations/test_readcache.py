@@ -1,4 +1,4 @@
-"""The read cache: cached answers and identities are served, and every kind of write drops them.
+"""The read cache: cached answers, queues and identities are served, and every kind of write drops them.
 
 Each test runs against the in-process cache and, when Redis is reachable (always in CI), against
 Redis through the project's backend. Writes run with their after-commit callbacks executed,
@@ -14,7 +14,7 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
 from annotations import readcache
-from annotations.models import ExtractionJob, Item
+from annotations.models import ExtractionJob, Item, Review
 from annotations.services.extraction import extraction_job_complete, extraction_job_record_error
 from tests.conftest import _client_for
 from tests.factories import ItemFactory, UserFactory, article_with_revision
@@ -144,24 +144,24 @@ def test_assigning_a_whole_article_is_seen_at_once(
 
 @pytest.mark.django_db
 def test_a_change_draws_a_new_stamp(read_cache, article, django_capture_on_commit_callbacks):
-    before = readcache.article_generation(article.pk)
-    assert readcache.article_generation(article.pk) == before
+    before = readcache.generation(readcache.article_scope(article.pk))
+    assert readcache.generation(readcache.article_scope(article.pk)) == before
 
     with django_capture_on_commit_callbacks(execute=True):
         readcache.article_changed(article_id=article.pk)
 
-    assert readcache.article_generation(article.pk) != before
+    assert readcache.generation(readcache.article_scope(article.pk)) != before
 
 
 @pytest.mark.django_db
 def test_a_write_that_rolls_back_keeps_the_cached_answers(read_cache, article, django_capture_on_commit_callbacks):
-    stamp = readcache.article_generation(article.pk)
+    stamp = readcache.generation(readcache.article_scope(article.pk))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         readcache.article_changed(article_id=article.pk)
 
     assert len(callbacks) == 1  # would run on commit; the test's transaction never commits
-    assert readcache.article_generation(article.pk) == stamp
+    assert readcache.generation(readcache.article_scope(article.pk)) == stamp
 
 
 @pytest.mark.django_db
@@ -284,3 +284,105 @@ def test_saving_through_the_claim_proxy_drops_the_answers(
         claim.save()
 
     assert _claims(viewer_client, article)["results"][0]["needs_rereview"] is True
+
+
+# --- Queues --------------------------------------------------------------------------------
+
+
+def _queue(client) -> list[str]:
+    response = client.get("/api/v1/queue/")
+    assert response.status_code == 200, response.content
+    return [item["text"] for item in response.json()["results"]]
+
+
+@pytest.fixture
+def two_claims(article):
+    ItemFactory(revision=article.current_revision, start=BODY.index(SENTENCE_2), length=len(SENTENCE_2), score=0.2)
+    return article
+
+
+@pytest.mark.django_db
+def test_a_repeated_queue_read_is_served_without_touching_the_database(
+    read_cache, reviewer_client, two_claims, django_assert_num_queries
+):
+    first = _queue(reviewer_client)
+    assert first == [SENTENCE_1, SENTENCE_2]
+
+    with django_assert_num_queries(0):
+        assert _queue(reviewer_client) == first
+
+
+@pytest.mark.django_db
+def test_a_review_leaves_its_reviewers_queue_at_once_and_not_the_others(
+    read_cache, reviewer_client, two_claims, django_capture_on_commit_callbacks
+):
+    other_client = _client_for(UserFactory(username="bea", role="reviewer"))
+    assert _queue(reviewer_client) == _queue(other_client) == [SENTENCE_1, SENTENCE_2]
+    claim = Item.objects.get(start=0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reviewer_client.post(
+            f"/api/v1/claims/{claim.pk}/reviews/", {"verdict": "correct"}, format="json", HTTP_IF_MATCH='"1"'
+        )
+    assert response.status_code in (200, 201), response.content
+
+    assert _queue(reviewer_client) == [SENTENCE_2]
+    assert _queue(other_client) == [SENTENCE_1, SENTENCE_2]
+
+
+@pytest.mark.django_db
+def test_a_resolution_publication_and_extraction_reach_every_queue_at_once(
+    read_cache, reviewer_client, editor_client, two_claims, django_capture_on_commit_callbacks
+):
+    claim = Item.objects.get(start=0)
+    assert _queue(reviewer_client) == [SENTENCE_1, SENTENCE_2]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            f"/api/v1/claims/{claim.pk}/resolve/", {"status": "disputed"}, format="json", HTTP_IF_MATCH='"1"'
+        )
+    assert response.status_code == 200, response.content
+    assert _queue(reviewer_client) == [SENTENCE_2]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(f"/api/v1/articles/{two_claims.pk}/publish/").status_code == 200
+    assert _queue(reviewer_client) == []
+
+    fresh = article_with_revision(body=BODY, title="Trade")
+    ExtractionJob.objects.filter(pk=fresh.current_job.pk).update(status=ExtractionJob.Status.RUNNING)
+    span = ClaimSpan(start=0, end=len(SENTENCE_1), text=SENTENCE_1, score=0.9)
+    with django_capture_on_commit_callbacks(execute=True):
+        extraction_job_complete(
+            job_id=fresh.current_job.pk, extraction=Extraction(claims=[span], quotes=[], version="test")
+        )
+    assert _queue(reviewer_client) == [SENTENCE_1]
+
+
+@pytest.mark.django_db
+def test_an_assignment_moves_items_between_queues_at_once(
+    read_cache, reviewer, reviewer_client, editor_client, two_claims, django_capture_on_commit_callbacks
+):
+    other_client = _client_for(UserFactory(username="bea", role="reviewer"))
+    assert _queue(reviewer_client) == _queue(other_client) == [SENTENCE_1, SENTENCE_2]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/api/v1/articles/{two_claims.pk}/assign/", {"assignee": "bea"}, format="json")
+    assert response.status_code == 200, response.content
+
+    assert _queue(reviewer_client) == []
+    assert _queue(other_client) == [SENTENCE_1, SENTENCE_2]
+
+
+@pytest.mark.django_db
+def test_a_review_changed_outside_the_services_drops_the_queues(
+    read_cache, reviewer, reviewer_client, two_claims, django_capture_on_commit_callbacks
+):
+    claim = Item.objects.get(start=0)
+    review = Review.objects.create(item=claim, reviewer=reviewer, verdict="correct", is_current=False)
+    assert _queue(reviewer_client) == [SENTENCE_1, SENTENCE_2]
+
+    review.is_current = True
+    with django_capture_on_commit_callbacks(execute=True):
+        review.save(update_fields=["is_current"])
+
+    assert _queue(reviewer_client) == [SENTENCE_2]
