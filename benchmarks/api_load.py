@@ -6,8 +6,10 @@
 Seeds a scratch PostgreSQL database (articles of about 800 words with their claims and quotes,
 50 reviewers), starts the service under gunicorn with the benchmark URLconf, and runs wrk for
 each scenario: the bare view (the framework's ceiling on this server), article detail, the
-article's claims, the reviewer queue, and review submission with If-Match. Reports requests per
-second, p50/p95/p99, and each endpoint's throughput as a share of the bare view's.
+article's claims, the reviewer queue, review submission with If-Match, and a desk mix (queue
+reads with one review in every ten requests). Reports requests per second, p50/p95/p99, and each
+endpoint's throughput as a share of the bare view's. ``--only NAME`` runs one scenario beside the
+bare view.
 
 The server runs as docker-compose runs it, with a Redis cache (emptied first), so the API's read
 cache (``annotations/readcache.py``) is on; ``--cache-url none`` measures without it.
@@ -91,7 +93,9 @@ def seed(*, articles: int, reviewers: int, rng: random.Random) -> dict:
     return {"articles": article_ids, "claims": claim_ids, "tokens": tokens}
 
 
-def run(*, database_url: str, cache_url: str, seconds: int, connections: int, workers: int) -> dict:
+def run(
+    *, database_url: str, cache_url: str, seconds: int, connections: int, workers: int, only: list[str] | None = None
+) -> dict:
     rng = random.Random(7)
     if cache_url == "none":
         os.environ.pop("CACHE_URL", None)
@@ -118,15 +122,19 @@ def run(*, database_url: str, cache_url: str, seconds: int, connections: int, wo
         "reviewer queue": ("get_rotating.lua", {"BENCH_PATH": "/api/v1/queue/", "BENCH_IDS": "0",
                                                 "BENCH_TOKENS": tokens}),
         "review submission": ("review.lua", {"BENCH_IDS": claims, "BENCH_TOKENS": tokens}),
+        "queue, 1 review per 10 requests": ("desk_mix.lua", {"BENCH_IDS": claims, "BENCH_TOKENS": tokens,
+                                                              "BENCH_WRITE_EVERY": "10"}),
     }  # fmt: skip
+    if only:
+        scenarios = {name: spec for name, spec in scenarios.items() if name == "bare Django view" or name in only}
     results = {}
     with harness.gunicorn(database_url, workers=workers) as base:
         harness.wrk(base, "get_rotating.lua", seconds=2, connections=connections, BENCH_PATH="/bench/bare/")  # warm-up
         for name, (script, env) in scenarios.items():
-            if script == "get_rotating.lua":
+            if script in ("get_rotating.lua", "desk_mix.lua"):
                 # Reads are measured warm: each article has been read once since it last changed,
                 # as on a desk where many people open the same articles (a cold read costs what
-                # the figures without the cache show).
+                # the figures without the cache show). In the mix, reviews keep changing the desk.
                 harness.wrk(base, script, seconds=3, connections=connections, **env)
             results[name] = harness.wrk(base, script, seconds=seconds, connections=connections, **env)
             print(name, results[name], flush=True)
@@ -150,9 +158,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument(
+        "--only", action="append", metavar="SCENARIO", help="run only this scenario (and the bare view); repeatable"
+    )
     args = parser.parse_args()
     figures = run(database_url=args.database_url, cache_url=args.cache_url, seconds=args.seconds,
-                  connections=args.connections, workers=args.workers)  # fmt: skip
+                  connections=args.connections, workers=args.workers, only=args.only)  # fmt: skip
     print(harness.save("api_load", figures))
 
 
