@@ -4,7 +4,8 @@ Heuristic, without a tagger: a person mention is a run of capitalised words (opt
 title such as "Sen." or "Mr.") that is not a month, a weekday or an organisation-like phrase.
 A surname or a titled surname resolves to the latest full name that ends with it, and a pronoun
 resolves to the person mentioned last before it whose gender does not contradict it ("she" skips
-a man mentioned in between).
+a man mentioned in between), passing over mentions inside quotation marks and mentions after "the",
+"in", "at" ... ("the Weekly Sentinel", "in Fort Pierce") unless no other candidate is near.
 
 A person's gender is read from the text itself, never from a list of first names: a gendered title
 ("Mr.", "Mrs.", "Congresswoman") decides it; otherwise the pronouns that follow the person's
@@ -48,6 +49,9 @@ _FEMALE_TITLES = frozenset(
 _GENDERED_PRONOUN = re.compile(
     r"(?<![\w’'])(?:(?P<male>he|him|his|himself)|(?P<female>she|her|hers|herself))(?![\w’'])", re.IGNORECASE
 )
+# Quotations within a paragraph, for telling which mentions sit inside one.
+_QUOTED = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"|''[^\n]*?''")
+_PLACE_BEFORE = re.compile(r"(?<![\w’'])(?:[Tt]he|in|at|near|into|across|outside|inside|throughout)\s+$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’']*\s|\n")
 _MALE_PRONOUNS = frozenset("he him his himself".split())
 _FEMALE_PRONOUNS = frozenset("she her hers herself".split())
@@ -72,7 +76,13 @@ class NameIndex:
 
     def __init__(self, text: str) -> None:
         self._starts: list[int] = []
+        self._ends: list[int] = []
         self._names: list[str] = []  # the mention with its title removed
+        # A mention inside quotation marks or after "the", "in", "at" ... ("the Weekly Standard", "in Fort
+        # Pierce") is a poor antecedent for a pronoun outside the quote.
+        self._weak: list[bool] = []
+        quoted = [(match.start(), match.end()) for match in _QUOTED.finditer(text)]
+        quoted_starts = [start for start, _ in quoted]
         self._full_by_surname: dict[str, list[tuple[int, str]]] = {}
         titled_gender: dict[str, str] = {}  # surname -> "m" / "f" from a gendered title
         for match in _NAME_RUN.finditer(text):
@@ -88,7 +98,13 @@ class NameIndex:
                 if bare not in self._full_by_surname:
                     continue
             self._starts.append(match.start())
+            self._ends.append(match.end())
             self._names.append(bare)
+            inside = bisect.bisect_right(quoted_starts, match.start()) - 1
+            self._weak.append(
+                (inside >= 0 and match.start() < quoted[inside][1])
+                or (not titled and bool(_PLACE_BEFORE.search(text, max(0, match.start() - 10), match.start())))
+            )
             if len(bare_words) >= 2:
                 self._full_by_surname.setdefault(bare_words[-1], []).append((match.start(), bare))
             title = words[0].rstrip(".").lower()
@@ -128,6 +144,20 @@ class NameIndex:
         """Every person mention, in order of appearance (titles removed)."""
         return list(self._names)
 
+    def mention_span_after(self, position: int, limit: int) -> tuple[int, int] | None:
+        """(start, end) of the first person mention that starts in ``position..limit``, or None."""
+        index = bisect.bisect_left(self._starts, position)
+        if index < len(self._starts) and self._starts[index] < limit:
+            return self._starts[index], self._ends[index]
+        return None
+
+    def mention_span_before(self, position: int, lower: int) -> tuple[int, int] | None:
+        """(start, end) of the last person mention that ends in ``lower..position``, or None."""
+        index = bisect.bisect_left(self._starts, position) - 1
+        if index >= 0 and self._starts[index] >= lower and self._ends[index] <= position:
+            return self._starts[index], self._ends[index]
+        return None
+
     def full_name(self, name: str, position: int) -> str:
         """The latest full name before ``position`` that ends with ``name``, else the first after, else ``name``."""
         bare = _strip_title(name)
@@ -153,9 +183,12 @@ class NameIndex:
             return ""
         word = pronoun.strip().lower()
         wanted = "m" if word in _MALE_PRONOUNS else "f" if word in _FEMALE_PRONOUNS else ""
-        if wanted:
-            for candidate in range(index, max(-1, index - _PRONOUN_LOOKBACK), -1):
-                if self.gender(self._names[candidate]) in (wanted, ""):
+        candidates = range(index, max(-1, index - _PRONOUN_LOOKBACK), -1)
+        for allow_weak in (False, True):  # a mention outside quotes and not a place first
+            for candidate in candidates:
+                if (allow_weak or not self._weak[candidate]) and (
+                    not wanted or self.gender(self._names[candidate]) in (wanted, "")
+                ):
                     return self.full_name(self._names[candidate], self._starts[candidate])
         return self.full_name(self._names[index], self._starts[index])
 

@@ -10,29 +10,41 @@ How it works, paragraph by paragraph (a paragraph is a run of text between line 
 2. A quote interrupted by its attribution ("We will," she said, "go on.") is joined into one
    span running from the first opening mark to the last closing mark.
 3. The speaker is looked for, in order: in the interrupting clause; right after the closing
-   mark (", the senator said", and after a comma inside the marks with any verb in the past
-   tense: ", Trump barked"); right before the opening mark ("X said:", "according to X,", "X
-   cracked,", and for a sentence that ends in a colon, the name before the colon or the
-   subject of the sentence). A quote that ends its sentence with a full stop looks before
-   itself first, since a clause after it ("He added, ...") starts the next sentence. Then
-   the subject of a cue verb in the same sentence (He called it "a disgrace"; for "..., saying"
-   and "went on to say" the subject of the clause they hang on; for "..., said X" and "was asked
-   by X", the X after the cue); then the attribution that ends the previous sentence or a
-   dash line under the quote ("- Bernie Sanders"); and finally, for a quote that stands alone,
-   the speaker of the quote just before it.
+   mark (", the senator said", ", Ortiz on Tuesday said", ", Hartwell, the former treasurer
+   and ... , said" with a long appositive, and after a comma inside the marks with any verb in
+   the past tense: ", Trump barked"); right before the opening mark ("X said:", "according to X
+   of the Y,", "Said X, who ...,", "X cracked,", "The county's engineer shrugged,", and for a
+   sentence that ends in a colon, the name before the colon or the subject of the sentence). A
+   quote that ends its sentence with a full stop looks before itself first, since a clause after
+   it ("He added, ...") starts the next sentence. A quote that opens its paragraph under a line
+   ending in a colon ("Ito was blunt:") takes that line's speaker, across several quoted
+   paragraphs. Then the subject of a cue verb in the same sentence (He called it "a disgrace";
+   for "..., saying" and "went on to say" the subject of the clause they hang on, else the
+   person named last before the cue; for "..., said X", even after a name that ends a clause
+   ("... overtake Harmon, said Jo Ames"), and for "was asked by X", the X after the cue; a
+   calendar word after a cue, "said Tuesday", is never a speaker); then the attribution that
+   ends the previous sentence or a dash line under the quote ("- Bernie Sanders"), unless the
+   quote sits inside a sentence of its own with no cue ("The fire chief lists “...”"), which
+   belongs to that sentence's subject; for a quote that stands alone, the speaker of the quote
+   just before it. Last, a quote paragraph still without a speaker takes the speaker named after
+   the run of quote paragraphs it opens, else the person named nearest to it.
+   Sentence breaks skip the full stops of titles, initials and party labels ("Ms. Ortega",
+   "George W. Bush", "(D-N.M.) said"), and phrases that open with a function word ("Outside
+   City Hall", "Together with ...") are not speakers.
 4. A one- or two-word quote without speech punctuation, or a quoted title in Title Case, is a
    scare quote or a name, not speech, and is skipped unless a cue attributes it.
 
 Speakers named by a pronoun or a surname are resolved to the fullest name seen earlier
 ("he" -> "Volodymyr Zelenskyy", "Mr. Trump" -> "Donald Trump"); a gendered pronoun skips a
-person of the other gender (see ``names``).
+person of the other gender, and prefers a mention outside quotation marks that is not a place or a
+publication ("in Fort Pierce", "the Daily Ledger") (see ``names``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from workers.extraction.names import NameIndex, is_pronoun
 from workers.extraction.types import QuoteSpan
@@ -101,18 +113,25 @@ _SPEAKER = rf"(?:{_PRONOUN}\b|{_PREMODIFIED_NAME}|{_DESCRIPTION})"
 # A speaker phrase that ends right before its cue: a name, a pronoun, a description, or a few
 # lower-case words such as "federal prosecutors".
 _SPEAKER_ENDING = (
-    rf"(?:{_PRONOUN}|{_PROPER_NAME}|{_DETERMINER}(?:\s+[\w’'\-]+){{1,6}}|[a-z][\w\-]+(?:\s+[a-z][\w\-]+){{0,2}})"
+    rf"(?:{_PRONOUN}|{_PROPER_NAME}|{_DETERMINER}(?:\s+[\w’'\-]+){{1,6}}|[Aa]nother|[a-z][\w\-]+(?:\s+[a-z][\w\-]+){{0,2}})"
 )
 _APPOSITIVE = r"(?:\s*\([^()\n]{1,30}\))?(?:,\s[^!?\n“”\"]{1,110}?,)?"
 # Adverbs and auxiliaries between a speaker and the cue: "Trump later said", "Kasich has also broadly called".
 _ADVERB = (
     r"(?:(?:[a-z]+ly|also|later|then|once|still|just|never|even|has|had|have|will|would|may|might|could|can|"
-    r"should|must|did|does|do|was|were|is|are|been)\s+){0,3}"
+    r"should|must|did|does|do|was|were|is|are|been|(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
+    r"yesterday|today|tonight)\s+){0,3}"
 )
 
 # Attribution after a closing mark: ", she said", " said the senator", ", according to the ministry".
 _AFTER_SPEAKER_CUE = re.compile(
     rf"[\s,;:—–\-]*(?P<speaker>{_SPEAKER_ENDING}|{_LONG_NAME}){_APPOSITIVE}\s+{_ADVERB}(?P<cue>{_CUE})"
+)
+# A name and a long appositive before the cue: "“...,” Trump, the front-runner in every poll since the
+# summer and the winner of the primary last week, said". Anchored at the closing mark; the appositive
+# holds no sentence end and no quote mark.
+_AFTER_NAME_LONG_APPOSITIVE_CUE = re.compile(
+    rf"[\s,;:—–\-]*(?P<speaker>{_PREMODIFIED_NAME}),\s[^.!?\n“”\"]{{1,240}}?,\s+{_ADVERB}(?P<cue>{_CUE})"
 )
 _AFTER_CUE_SPEAKER = re.compile(rf"[\s,;:—–\-]*(?P<cue>{_CUE})\s+(?P<speaker>{_SPEAKER})")
 # Any verb in the past tense after a quote that ends like speech: "“...,” Trump barked", "beamed Hartley".
@@ -130,13 +149,18 @@ _AFTER_VERB_SPEAKER = re.compile(
 )
 # A sentence that opens with its cue: "Said Comey, "..."", "Added the senator: "..."".
 _INVERTED_CUE_BEFORE = re.compile(
-    rf"^\W*(?P<cue>Said|Says|Added|Asked|Wrote|Replied)\s+(?P<speaker>{_SPEAKER})\s*[,:]\s*$"
+    rf"^\W*(?:(?P<cue>Said|Says|Added|Wrote|Replied)\s+(?P<speaker>{_SPEAKER})(?:,\s[^“”\"\n]{{1,150}}?)?"
+    rf"|(?P<asked>Asked)\s+(?P<asked_speaker>{_SPEAKER}))\s*[,:]\s*$"
 )
-_ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<speaker>{_SPEAKER})\s*,\s*$")
+# "according to Jo Ames of the Policy Center,": the speaker is the person, named before "of".
+_ACCORDING_BEFORE = re.compile(
+    rf"\b[Aa]ccording\s+to\s+(?P<speaker>{_SPEAKER})(?:\s+of\s+(?:the\s+)?{_PROPER_NAME})?\s*,\s*$"
+)
 # "Bush: "The mission ..."" -- a name and a colon introduce the words of a transcript or a post.
 _NAME_COLON = re.compile(rf"^\W*(?P<speaker>{_PREMODIFIED_NAME}{_APPOSITIVE})\s*:\s*$")
 _SPEAKER_VERB_BEFORE = re.compile(
-    rf"(?<![\w’'])(?P<speaker>{_PRONOUN}|{_PROPER_NAME})(?:\s*\([^()\n]{{1,30}}\))?\s+(?:[a-z]+ly\s+)?"
+    rf"(?<![\w’'])(?P<speaker>{_PRONOUN}|{_PROPER_NAME}|{_DETERMINER}(?:\s+[\w’'\-]+){{1,4}})"
+    rf"(?:\s*\([^()\n]{{1,30}}\))?(?:,\s+[a-z][\w\s\-]{{0,30}},)?\s+(?:[a-z]+ly\s+)?"
     rf"(?P<cue>[a-z]{{3,}}ed|shot\s+back|fired\s+back)\s*[,:]\s*$"
 )
 # After a quote: only punctuation to the end of its line, then a line that opens with a dash and a name.
@@ -178,6 +202,12 @@ _SPEAKER_BEFORE_CUE = re.compile(
 )
 _SPEAKER_AFTER_CUE = re.compile(rf"\s+(?P<speaker>{_SPEAKER})")
 _COMMA_BEFORE = re.compile(r",\s*$")
+_BARE_COMMA = re.compile(r"\s*,\s*")
+# Capitalised words after a cue that say when, not who: "said Tuesday", "wrote in March".
+_CALENDAR_WORD = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\b"
+)
 # Cues whose object is the person spoken to ("told POLITICO", "asked the crowd"), never inverted.
 _ADDRESSEE_CUES = frozenset(
     form for lemma in ("tell", "ask", "urge", "thank", "praise", "accuse", "call", "warn", "chide", "mock", "blast",
@@ -189,7 +219,11 @@ _PREPOSITION_BEFORE = re.compile(
     r"[Tt]he|[Aa]n?)\s+$"
 )
 # "her senior adviser, Jake Sullivan, said": the name in the appositive is the better speaker.
-_NAME_APPOSITIVE = re.compile(rf",\s+(?P<name>{_PREMODIFIED_NAME})\s*,\s*(?:{_ADVERB})?$")
+# "at party headquarters, Jo Ames, 70, said": an age may follow the name, and so may a relative clause
+# ("Asked whether she would run, Mayor Jo Ames, who has served two terms, said").
+_NAME_APPOSITIVE = re.compile(
+    rf",\s+(?P<name>{_PREMODIFIED_NAME})(?:,\s+\d{{1,3}})?(?:,\s+(?:who|whose)\s[^,“”\"\n]{{1,100}})?\s*,\s*(?:{_ADVERB})?$"
+)
 # The agent of a passive cue: "was asked by host Bill Maher".
 _BY_AGENT = re.compile(rf"\s+by\s+(?P<speaker>{_PREMODIFIED_NAME}|{_DESCRIPTION})")
 _NAMED_SUBJECT = re.compile(rf"{_PRONOUN}|{_PROPER_NAME}")
@@ -205,7 +239,9 @@ _LEADING_CONJUNCTION = re.compile(
 _LAST_PRONOUN = re.compile(r"(?<![\w’'])(?:he|she|they|we|I|He|She|They|We)[\s,]*$")
 # First words of a phrase that is not a speaker: function words that start a sentence or a clause.
 _NOT_SPEAKER_WORDS = frozenset(
-    "but and so that then if what there here it’s it's in on at of for with by from during "
+    "but and so that then if what there here it’s it's in on at of for with by from during when while "
+    "whenever after before as because although though since once until unless where whereas "
+    "or yet ever likewise similarly together outside inside beyond "
     "last also now today yesterday tonight instead however indeed meanwhile later earlier".split()
 )
 _CLOSING_MARK = re.compile(r"[,.!?]?(?:''|[\"”»])")
@@ -215,7 +251,8 @@ _INTRO_PHRASE = re.compile(
     r"[\s,;:—–\-]*(?:(?:[Oo]n|[Ii]n|[Aa]t|[Aa]fter|[Bb]efore|[Dd]uring|[Ww]hen|[Ww]hile|[Aa]s|[Ss]ince|[Ll]ater|"
     r"[Ee]arlier|[Ll]ast|[Tt]hen|[Bb]ack|[Ff]or|[Ww]ith|[Ii]f|[Oo]nce|[Uu]ntil|[Mm]eanwhile|[Ss]till|[Nn]ow|"
     r"[Aa]lso|[Ee]ven|[Ii]nstead|[Aa]lthough|[Tt]hough|[Ff]rom|[Aa]sked|[Ii]ndeed|[Hh]owever|[A-Z]?[a-z]+ing|"
-    r"[A-Z]?[a-z]+ly)\b[^,;“”\"\n]{0,90},\s+|[Aa]nd\s+|[Bb]ut\s+|[Ss]o\s+|"
+    r"[A-Z]?[a-z]+ly|[Ee]ver|[Tt]ogether|[Oo]utside|[Ii]nside|[Bb]eyond|[Ll]ikewise|[Mm]oreover|[Ff]urthermore|"
+    r"[Oo]r)\b[^,;“”\"\n]{0,90},\s+|[Aa]nd\s+|[Bb]ut\s+|[Ss]o\s+|[Oo]r\s+|[Yy]et\s+|"
     r"[\w\s]{0,30}\b(?:ago|later|earlier|afterwards?)\s*,\s+)"
 )
 _CLAUSE_SUBJECT = re.compile(
@@ -224,7 +261,13 @@ _CLAUSE_SUBJECT = re.compile(
 )
 _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They)\b")
 
-_SENTENCE_BREAK = re.compile(r"[.!?](?=[\s\"“”’)]|$)|\n")
+# A full stop before a closing parenthesis ends the sentence only when a new sentence follows:
+# "Rep. Jo Ames (D-N.Y.) said" and "(R-S.C.):" go on.
+# The full stop of a title or an initial ("Ms. Ames", "George W. Bush") does not end a sentence.
+_ABBREVIATIONS = "Mr Mrs Ms Dr Sen Sens Rep Reps Gov Gen Lt Col Capt Sgt Prof Rev Adm Maj Pres Hon Gens Supt Insp Det"
+# Checked once a full stop has matched, so that the look-behinds run only at full stops.
+_NOT_AN_ABBREVIATION = r"(?<!\s[A-Z]\.)" + "".join(rf"(?<!\b{word}\.)" for word in _ABBREVIATIONS.split())
+_SENTENCE_BREAK = re.compile(rf"(?:\.{_NOT_AN_ABBREVIATION}|[!?])(?=[\s\"“”’]|\)\s+[\"“”A-Z]|$)|\n")
 _WORD = re.compile(r"[\w’'\-]+")
 _MARK = re.compile(r"''|[\"“”«»]")
 _LEFT_CONTEXT = "([{\u2014\u2013-/:; \t\n"  # a straight mark after these opens a quote
@@ -357,8 +400,10 @@ def _valid_speaker(phrase: str) -> bool:
     if not words:
         return False
     first = words[0].lower()
-    if len(words) == 1 and re.fullmatch(_DETERMINER, words[0]):
-        return False  # "The" alone is the start of a phrase, not a speaker
+    if len(words) == 1 and re.fullmatch(_DETERMINER, words[0]) and first != "another":
+        return False  # "The" alone is the start of a phrase, not a speaker; "another" stands for one
+    if len(words) == 1 and first in ("this", "these", "those", "each", "any"):
+        return False  # "This" alone opens a sentence; "this source" may speak
     return first not in CUE_WORDS and first not in _NOT_SPEAKER_WORDS
 
 
@@ -369,7 +414,9 @@ def _attribution_after(text: str, position: int, limit: int) -> _Attribution | N
     if text[position : position + 1] in ("'", "’") and text[position - 1 : position] in ("'", "’", "”", '"'):
         position += 1
     window = text[position : min(limit, position + 160)]
-    for pattern in (_AFTER_CUE_SPEAKER, _AFTER_SPEAKER_CUE):
+    for pattern in (_AFTER_CUE_SPEAKER, _AFTER_SPEAKER_CUE, _AFTER_NAME_LONG_APPOSITIVE_CUE):
+        if pattern is _AFTER_NAME_LONG_APPOSITIVE_CUE:
+            window = text[position : min(limit, position + 300)]
         match = pattern.match(window)
         if match and match.group("speaker") and _valid_speaker(match.group("speaker")):
             start, end = _trim_speaker(text, position + match.start("speaker"), position + match.end("speaker"))
@@ -459,6 +506,33 @@ def _clause_subject(text: str, sentence_start: int, limit: int, cue: str) -> _At
     return None
 
 
+def _last_named_before(text: str, sentence_start: int, cue_start: int, cue: str) -> _Attribution | None:
+    """The last name or pronoun before an infinitive or participle cue whose clause has no plain subject.
+
+    "... was so subdued that Mr. Trump was prompted to say": the clause opens with "much of the
+    debate", which names nobody; the person named last before the cue is the one who speaks.
+    """
+    last = None
+    for match in _NAMED_SUBJECT.finditer(text, max(sentence_start, cue_start - 150), cue_start):
+        if _valid_speaker(match.group()):
+            last = match
+    if last is None:
+        return None
+    return _speaker_at(text, last.start(), last.end(), cue)
+
+
+def _speaker_after_cue(text: str, cue_end: int) -> re.Match[str] | None:
+    """The speaker phrase right after a cue ("said Jo Ames, a strategist"), or None.
+
+    A calendar word there says when, not who ("said Tuesday that ...", "wrote in March"): it is never
+    a speaker, whichever rule inverts the cue.
+    """
+    match = _SPEAKER_AFTER_CUE.match(text, cue_end)
+    if match is None or _CALENDAR_WORD.fullmatch(match.group("speaker")):
+        return None
+    return match
+
+
 def _subject_before(text: str, lower: int, cue_start: int) -> re.Match[str] | None:
     """The speaker phrase that ends right before a cue, skipping phrases governed by a preposition.
 
@@ -489,12 +563,20 @@ def _attribution_of_cue(text: str, sentence_start: int, cue_match: re.Match[str]
             return found
     subject = _subject_before(text, max(sentence_start, cue_match.start() - 200), cue_match.start())
     named = subject is not None and bool(_NAMED_SUBJECT.fullmatch(subject.group("speaker").strip()))
+    if named and cue not in _ADDRESSEE_CUES and _BARE_COMMA.fullmatch(text, subject.end("speaker"), cue_match.start()):
+        # "... can catch Clinton, said Jo Ames, a strategist": a name that ends a clause and is followed by a
+        # comma and the cue is not its subject; the name after the cue is the speaker.
+        inverted = _speaker_after_cue(text, cue_match.end())
+        if inverted and re.fullmatch(_PROPER_NAME, inverted.group("speaker")):
+            found = _speaker_at(text, inverted.start("speaker"), inverted.end("speaker"), cue)
+            if found:
+                return found
     if not named and cue not in _ADDRESSEE_CUES and _COMMA_BEFORE.search(
         text, max(sentence_start, cue_match.start() - 4), cue_match.start()
     ):
         # "“...” if she didn't win by more, said David Wasserman, an analyst": after a comma, and with
         # no named subject before it, the cue is inverted and the speaker follows it.
-        inverted = _SPEAKER_AFTER_CUE.match(text, cue_match.end())
+        inverted = _speaker_after_cue(text, cue_match.end())
         if inverted and (text[inverted.start("speaker")].isupper() or inverted.group("speaker").startswith(
                 ("a ", "an ", "the ", "one ", "another "))):
             found = _speaker_at(text, inverted.start("speaker"), inverted.end("speaker"), cue)
@@ -510,7 +592,8 @@ def _attribution_of_cue(text: str, sentence_start: int, cue_match: re.Match[str]
         if found:
             return found
     if participle or infinitive or (subject and subject.group("speaker").split()[-1] in ("and", "but")):
-        return _clause_subject(text, sentence_start, cue_match.start(), cue)
+        return _clause_subject(text, sentence_start, cue_match.start(), cue) or _last_named_before(
+            text, sentence_start, cue_match.start(), cue)
     if subject:
         appositive = None if named else _NAME_APPOSITIVE.search(text, subject.end("speaker"), cue_match.start())
         if appositive:
@@ -520,7 +603,7 @@ def _attribution_of_cue(text: str, sentence_start: int, cue_match: re.Match[str]
         found = _speaker_at(text, subject_start, subject_end, cue)
         if found:
             return found
-    after = _SPEAKER_AFTER_CUE.match(text, cue_match.end())
+    after = _speaker_after_cue(text, cue_match.end())
     if after and text[after.start("speaker")].isupper():
         return _speaker_at(text, after.start("speaker"), after.end("speaker"), cue)
     return None
@@ -555,8 +638,11 @@ def _attribution_before(text: str, sentence_start: int, position: int) -> _Attri
                            sentence_start + according.end("speaker"), "according to")
     inverted = _INVERTED_CUE_BEFORE.match(prefix)
     if inverted:
-        found = _speaker_at(text, sentence_start + inverted.start("speaker"), sentence_start + inverted.end("speaker"),
-                            inverted.group("cue").lower())
+        # "Said Jo Ames, who grew up there, “...”": an appositive may follow the speaker, except after
+        # "Asked", which more often opens a participle phrase ("Asked about it, Ames said").
+        group = "speaker" if inverted.group("cue") else "asked_speaker"
+        found = _speaker_at(text, sentence_start + inverted.start(group), sentence_start + inverted.end(group),
+                            (inverted.group("cue") or inverted.group("asked")).lower())
         if found:
             return found
     colon = _NAME_COLON.match(prefix)
@@ -625,6 +711,35 @@ def _attribution_just_before(text: str, sentence_start: int) -> _Attribution | N
     return _attribution_of_cue(text, previous_start, last_cue)
 
 
+# How many paragraphs of quotation a colon line may introduce ("Ames said:" over three quoted paragraphs).
+_COLON_LINE_REACH = 6
+
+
+def _attribution_of_colon_line(text: str, paragraph_start: int) -> _Attribution | None:
+    """The attribution of the line ending in a colon that introduces the paragraph at ``paragraph_start``.
+
+    Paragraphs of quotation in between ("Ames said:\n\n“...\n\n“...\n\n“...”") are skipped: a
+    paragraph that opens with a quote mark and ends with one, or never closes its quote (an odd number
+    of marks).
+    """
+    lower = max(0, paragraph_start - _COLON_LINE_REACH * _SENTENCE_WINDOW)
+    for _ in range(_COLON_LINE_REACH):
+        colon_end = paragraph_start
+        while colon_end > lower and text[colon_end - 1].isspace():
+            colon_end -= 1
+        if colon_end <= lower:
+            return None
+        line_start = max(lower, text.rfind("\n", lower, colon_end) + 1)
+        if text[colon_end - 1] == ":":
+            sentence_start, _ = _sentence_bounds(text, colon_end, colon_end, line_start, colon_end)
+            return _attribution_before(text, sentence_start, colon_end)
+        line = text[line_start:colon_end].lstrip()
+        if not _MARK.match(line) or not (_MARK.search(line, len(line) - 2) or len(_MARK.findall(line)) % 2):
+            return None
+        paragraph_start = line_start
+    return None
+
+
 def _attribution_by_dash(text: str, position: int) -> _Attribution | None:
     """A speaker named on a dash line after the quote, as under a pull quote or an epigraph.
 
@@ -691,19 +806,29 @@ def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]
             else:
                 attribution = _attribution_after(text, end, paragraph_end) or _attribution_before(
                     text, sentence_start, start)
+        if attribution is None and not text[paragraph_start:start].strip():
+            # A quote that opens its paragraph, under a line that ends in a colon ("Jo Ames echoed:",
+            # "The ministry issued this statement:"), is the words that line introduces.
+            attribution = _attribution_of_colon_line(text, paragraph_start)
         if attribution is None:
             attribution = _attribution_in_sentence(text, sentence_start, sentence_end, start, end)
         if attribution is None:
             # A dash line right under the quote names its speaker ("- Bernie Sanders, in Iowa.") more
             # surely than the attribution of the sentence before it.
             attribution = _attribution_by_dash(text, end)
+        from_sentence_before = False
         if attribution is None:
             attribution = _attribution_just_before(text, sentence_start)
+            from_sentence_before = attribution is not None
         inner = text[start + 1 : end - 1]
         if not _is_speech(inner, attribution is not None or _stands_alone(text, start, end, paragraph_start,
                                                                              paragraph_end)):
             index += 1
             continue
+        if (attribution is None or from_sentence_before) and re.search(r"\w", text[sentence_start:start]):
+            # A quote inside a sentence without a cue verb ("He talks about “...”", "the FBI lists “...”")
+            # belongs to the subject of that sentence rather than to the speaker named before it.
+            attribution = _clause_subject(text, sentence_start, start, "") or attribution
         if attribution is not None:
             speaker_text = text[attribution.speaker_start : attribution.speaker_end]
             resolved = names.resolve(speaker_text, attribution.speaker_start)
@@ -721,7 +846,67 @@ def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]
                                      speaker_start=None, speaker_end=None, cue="", score=0.5))
         previous_end = end
         index += 1
+    _speak_runs_named_after(text, results)
+    _speak_by_nearest_person(text, results, names)
     return results
+
+
+# How far from a quote with no attribution at all a person mention may be to be taken as its speaker.
+_NEAREST_PERSON_REACH = 300
+
+
+def _speak_by_nearest_person(text: str, results: list[QuoteSpan], names: NameIndex) -> None:
+    """Last resort for a quote with no speaker: the person named right after it in its paragraph
+    ("“...” That line from Commissioner Jo Ames ..."), else the person named last before it."""
+    for index, quote in enumerate(results):
+        if quote.speaker_start is not None:
+            continue
+        paragraph_end = text.find("\n", quote.end)
+        if paragraph_end < 0:
+            paragraph_end = len(text)
+        span = names.mention_span_after(quote.end, min(paragraph_end, quote.end + _NEAREST_PERSON_REACH))
+        if span is None:
+            span = names.mention_span_before(quote.start, max(0, quote.start - _NEAREST_PERSON_REACH))
+        if span is None:
+            continue
+        speaker_start, speaker_end = _trim_speaker(text, *span)
+        if speaker_end <= speaker_start:
+            continue
+        results[index] = replace(
+            quote, speaker=names.resolve(text[speaker_start:speaker_end], speaker_start),
+            speaker_start=speaker_start, speaker_end=speaker_end, score=0.4,
+        )
+
+
+def _paragraph_follows(text: str, end: int, next_start: int) -> bool:
+    """True when the quote at ``next_start`` opens the paragraph right after the one ending at ``end``."""
+    between = text[end:next_start]
+    return "\n" in between and not between.strip()
+
+
+def _speak_runs_named_after(text: str, results: list[QuoteSpan]) -> None:
+    """Give a quote with no speaker the speaker named after the run of quote paragraphs it opens.
+
+    "“We will win.”\n\n“We will not back down,” said Jo Ames.": the first paragraph has no
+    attribution and no speaker before it; whoever is named after the last quote of the run speaks
+    the whole run. Runs are walked from the end, so the pass is linear in the number of quotes.
+    """
+    following: QuoteSpan | None = None  # the attributed quote that closes the run after the current quote
+    for index in range(len(results) - 1, -1, -1):
+        quote = results[index]
+        if index + 1 < len(results) and not _paragraph_follows(text, quote.end, results[index + 1].start):
+            following = None
+        after_narrative = index == 0 or not _paragraph_follows(text, results[index - 1].end, quote.start)
+        if quote.speaker_start is None or (quote.score < 1.0 and after_narrative):
+            if following is not None:
+                results[index] = replace(
+                    quote, speaker=following.speaker, speaker_start=following.speaker_start,
+                    speaker_end=following.speaker_end, cue=following.cue, score=0.6,
+                )
+        elif quote.score == 1.0 and quote.speaker_start > quote.start:
+            following = quote
+        else:
+            following = None
 
 
 def _stands_alone(text: str, start: int, end: int, paragraph_start: int, paragraph_end: int) -> bool:

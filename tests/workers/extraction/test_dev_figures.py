@@ -24,7 +24,8 @@ def _score(task: str) -> dict:
 def test_quotes_on_polnear_dev_do_not_regress() -> None:
     figures = _score("quotes")
     assert figures["f1"] >= 0.85, figures
-    assert figures["speaker_acc"] >= 0.85, figures
+    # 0.939 with rules 6; the floor sits just under it so that a regression in speaker rules shows.
+    assert figures["speaker_acc"] >= 0.92, figures
 
 
 def test_claims_on_checkthat_dev_do_not_regress() -> None:
