@@ -1,8 +1,15 @@
 """The desk's dashboard: aggregate reads over items, reviews and extraction jobs.
 
 Every figure is one grouped or conditional aggregate that an index answers (see migration
-``0006_dashboard``), so the page costs the same dozen queries with a thousand items or a
+``0006_dashboard``), so computing them costs the same dozen queries with a thousand items or a
 million. Nothing here loads rows to count them in Python.
+
+The desk-wide figures (items by status, backlog, time to verdict, reviewers, disagreement)
+read a large share of the tables by design: at a million items they take most of a second.
+They are kept in a ``DashboardSnapshot`` row that a periodic task recomputes every
+``DASHBOARD_REFRESH_SECONDS``; the page reads that row, and computes it itself when it is
+missing, older than two intervals (beat or the workers down) or of an older format, or when a
+staff member asks ("Recompute now"). The extraction queue's figures are cheap and always live.
 
 ``WorkerHeartbeat`` lives here rather than in ``models.py`` because only the dashboard reads
 it; ``annotations.admin`` imports this module, and Django's admin imports every ``admin.py``
@@ -12,11 +19,13 @@ when it starts, so the model is registered in every process (web, worker, beat, 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 from django.utils import timezone
 
@@ -39,6 +48,28 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DashboardSnapshot(models.Model):
+    """The desk-wide figures as last computed: one row (``id`` 1), overwritten by each refresh.
+
+    ``figures`` holds JSON values only (see ``desk_figures_compute``); ``computed_at`` is the
+    moment the figures describe, which the page shows and judges staleness by.
+    """
+
+    ROW = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ROW, editable=False)
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(help_text="How long computing the figures took.")
+    figures = models.JSONField()
+
+    class Meta:
+        app_label = "annotations"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="dashboard_snapshot_one_row")]
+
+    def __str__(self) -> str:
+        return f"dashboard figures of {self.computed_at:%Y-%m-%d %H:%M:%S}"
 
 
 # Buckets of the unverified backlog. Ages are upper bounds; the last bucket is open-ended.
@@ -281,25 +312,102 @@ def duration_text(duration: dt.timedelta | None) -> str:
     return f"{seconds / 86400:.1f} days"
 
 
-def dashboard_figures(*, now: dt.datetime | None = None) -> dict[str, object]:
-    """Everything the admin dashboard shows, each figure from its own aggregate query."""
-    now = now or timezone.now()
-    statuses = items_by_status()
-    backlog = unverified_backlog(now=now)
-    reviewers = reviews_per_reviewer(now=now)
+# The shape of ``DashboardSnapshot.figures``. Bump it when that shape changes: a row written by
+# the previous code is then recomputed instead of read (a deploy never shows half-known figures).
+DESK_FIGURES_FORMAT = 1
+
+
+def desk_figures_compute(*, now: dt.datetime) -> dict[str, object]:
+    """The desk-wide figures as plain JSON values, exactly as ``DashboardSnapshot.figures`` keeps them.
+
+    Tuples become lists and the median time to verdict is whole microseconds, so the figures
+    shown right after a refresh and those read back from the row later are the same values.
+    """
     verdict_time = time_to_verdict()
+    median = verdict_time["median"]
+    figures = {
+        "format": DESK_FIGURES_FORMAT,
+        "items": items_by_status(),
+        "backlog": unverified_backlog(now=now),
+        "time_to_verdict": {
+            "median_microseconds": median // dt.timedelta(microseconds=1) if median is not None else None,
+            "items": verdict_time["items"],
+        },
+        "reviewers": reviews_per_reviewer(now=now),
+        "disagreement": disagreement(),
+    }
+    # Through JSON once here: a value JSON cannot hold fails now, not when the row is read back.
+    return json.loads(json.dumps(figures, allow_nan=False))
+
+
+def desk_snapshot_refresh(*, now: dt.datetime | None = None) -> DashboardSnapshot:
+    """Compute the desk-wide figures and keep them in the snapshot row, in place of the last ones.
+
+    Safe to run at the same time from beat's task, a page and "Recompute now", on PostgreSQL
+    and SQLite: the row is written by one ``UPDATE`` (the database serialises two of them on
+    the row lock; the last to finish is kept, and its ``computed_at`` says how old it is). Only
+    the very first refresh inserts; of two first refreshes, the one whose insert loses updates.
+    """
+    now = now or timezone.now()
+    started = time.perf_counter()
+    figures = desk_figures_compute(now=now)
+    values = {"computed_at": now, "seconds": time.perf_counter() - started, "figures": figures}
+    rows = DashboardSnapshot.objects.filter(pk=DashboardSnapshot.ROW).update(**values)
+    if not rows:
+        try:
+            with transaction.atomic():  # a savepoint: a lost race must not abort the caller's transaction
+                DashboardSnapshot.objects.create(pk=DashboardSnapshot.ROW, **values)
+        except IntegrityError:
+            DashboardSnapshot.objects.filter(pk=DashboardSnapshot.ROW).update(**values)
+    return DashboardSnapshot(pk=DashboardSnapshot.ROW, **values)
+
+
+def desk_snapshot_is_current(snapshot: DashboardSnapshot, *, now: dt.datetime) -> bool:
+    """Whether the page may show ``snapshot``: written by this code's format, and younger than two
+    refresh intervals (one refresh may be late or lost; two missed means beat or the workers are
+    down, and the page then computes the figures itself)."""
+    oldest = now - dt.timedelta(seconds=2 * settings.DASHBOARD_REFRESH_SECONDS)
+    return snapshot.figures.get("format") == DESK_FIGURES_FORMAT and snapshot.computed_at >= oldest
+
+
+def desk_snapshot(*, now: dt.datetime) -> DashboardSnapshot:
+    """The kept desk-wide figures if they are current (one primary-key read), else computed now and kept."""
+    snapshot = DashboardSnapshot.objects.filter(pk=DashboardSnapshot.ROW).first()
+    if snapshot is not None and desk_snapshot_is_current(snapshot, now=now):
+        return snapshot
+    return desk_snapshot_refresh(now=now)
+
+
+def dashboard_figures(*, now: dt.datetime | None = None) -> dict[str, object]:
+    """Everything the admin dashboard shows: the kept desk-wide figures and the live extraction queue."""
+    now = now or timezone.now()
+    snapshot = desk_snapshot(now=now)
+    desk = snapshot.figures
+    statuses = desk["items"]
+    backlog = desk["backlog"]
+    reviewers = desk["reviewers"]
+    median = desk["time_to_verdict"]["median_microseconds"]
+    verdict_time = {
+        "median": dt.timedelta(microseconds=median) if median is not None else None,
+        "items": desk["time_to_verdict"]["items"],
+    }
     queue = queue_health(now=now)
     status_classes = ["unverified", "correct", "disputed"]
     return {
         "now": now,
+        "desk_as_of": snapshot.computed_at,
+        "desk_seconds": snapshot.seconds,
+        "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
         "items": statuses,
         "backlog": backlog,
         "backlog_total": sum(n for _label, n in backlog["by_age"]),
         "time_to_verdict": verdict_time,
         "reviewers": reviewers,
-        "disagreement": disagreement(),
+        "disagreement": desk["disagreement"],
         "queue": queue,
         "durations": {
+            # A worker's clock a little ahead of this one's must not read "-5 ms ago".
+            "desk_age": duration_text(max(now - snapshot.computed_at, dt.timedelta(0))),
             "median_verdict": duration_text(verdict_time["median"]),
             "oldest_queued": duration_text(queue["oldest_queued_age"]),
             "latency_p50": duration_text(queue["latency_p50"]),

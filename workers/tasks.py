@@ -110,3 +110,16 @@ def record_worker_heartbeat(self) -> None:
     from annotations.services.heartbeats import worker_heartbeat_record
 
     worker_heartbeat_record(hostname=self.request.hostname or socket.gethostname())
+
+
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
+def refresh_dashboard() -> None:
+    """Periodic (beat): recompute the admin dashboard's desk-wide figures (see ``annotations.dashboard``).
+
+    Idempotent: it overwrites the one snapshot row, so a duplicate or late message costs a
+    recomputation and nothing else.
+    """
+    from annotations.dashboard import desk_snapshot_refresh
+
+    snapshot = desk_snapshot_refresh()
+    logger.info("Dashboard figures recomputed in %.2f s", snapshot.seconds)

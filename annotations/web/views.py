@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_http_methods
 
 from annotations import selectors
 from annotations.api.pagination import CappedCountPaginator
-from annotations.dashboard import dashboard_figures
+from annotations.dashboard import dashboard_figures, desk_snapshot_refresh, duration_text
 from annotations.models import ExtractionJob
 from annotations.roles import EDITOR, REVIEWER, VIEWER, user_has_role
 
@@ -91,9 +94,21 @@ def article_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "annotations/article_review.html", {"article": article, "config": config})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def admin_dashboard(request: HttpRequest) -> HttpResponse:
-    """The admin's dashboard (wrapped in ``admin.site.admin_view`` by the URL map: staff only)."""
-    from django.contrib import admin
+    """The admin's dashboard (wrapped in ``admin.site.admin_view`` by the URL map: staff only,
+    and CSRF-checked).
 
+    POST ("Recompute now") recomputes the desk-wide figures and keeps them, then redirects to the
+    page, so reloading it does not recompute again.
+    """
+    from django.contrib import admin, messages
+
+    if request.method == "POST":
+        snapshot = desk_snapshot_refresh()
+        messages.success(
+            request, f"Desk figures recomputed in {duration_text(dt.timedelta(seconds=snapshot.seconds))}."
+        )
+        return redirect(request.path)
     context = {**admin.site.each_context(request), "title": "Dashboard", **dashboard_figures()}
     return render(request, "admin/annotations/dashboard.html", context)
