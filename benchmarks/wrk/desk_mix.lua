@@ -1,9 +1,14 @@
 -- A desk at work: reviewers read their queue and, one request in BENCH_WRITE_EVERY, submit a
 -- review with If-Match (each item's version kept from the answers, as review.lua does). Every
 -- review changes the desk, so the queue reads that follow it are computed again.
--- Configured by the environment: BENCH_IDS (claim ids), BENCH_TOKENS, BENCH_WRITE_EVERY.
+-- Configured by the environment: BENCH_IDS (claim ids with versions), BENCH_TOKENS, BENCH_WRITE_EVERY.
 local all_ids, tokens = {}, {}
-for id in string.gmatch(os.getenv("BENCH_IDS"), "[^,]+") do all_ids[#all_ids + 1] = id end
+-- BENCH_IDS lists "id:version" pairs (the version each claim has when the run starts).
+local start_versions = {}
+for id, version in string.gmatch(os.getenv("BENCH_IDS"), "(%d+):(%d+)") do
+  all_ids[#all_ids + 1] = id
+  start_versions[id] = '"' .. version .. '"'
+end
 for token in string.gmatch(os.getenv("BENCH_TOKENS"), "[^,]+") do tokens[#tokens + 1] = token end
 local write_every = tonumber(os.getenv("BENCH_WRITE_EVERY") or "10")
 local thread_count = tonumber(os.getenv("BENCH_THREADS") or "2")
@@ -33,7 +38,7 @@ request = function()
   return wrk.format("POST", "/api/v1/claims/" .. id .. "/reviews/", {
     ["Authorization"] = "Token " .. token,
     ["Content-Type"] = "application/json",
-    ["If-Match"] = versions[id] or '"1"',
+    ["If-Match"] = versions[id] or start_versions[id],
   }, body)
 end
 

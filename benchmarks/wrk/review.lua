@@ -1,8 +1,13 @@
 -- POST reviews with If-Match, keeping each item's version from the responses (the review's
 -- "item" and the ETag; on 412 the "current" item's version). Items are split between threads.
--- Configured by the environment: BENCH_IDS (claim ids), BENCH_TOKENS (reviewer tokens).
+-- Configured by the environment: BENCH_IDS (claim ids with versions), BENCH_TOKENS (reviewer tokens).
 local all_ids, tokens = {}, {}
-for id in string.gmatch(os.getenv("BENCH_IDS"), "[^,]+") do all_ids[#all_ids + 1] = id end
+-- BENCH_IDS lists "id:version" pairs (the version each claim has when the run starts).
+local start_versions = {}
+for id, version in string.gmatch(os.getenv("BENCH_IDS"), "(%d+):(%d+)") do
+  all_ids[#all_ids + 1] = id
+  start_versions[id] = '"' .. version .. '"'
+end
 for token in string.gmatch(os.getenv("BENCH_TOKENS"), "[^,]+") do tokens[#tokens + 1] = token end
 local thread_count = tonumber(os.getenv("BENCH_THREADS") or "2")
 local next_thread = 0
@@ -27,7 +32,7 @@ request = function()
   return wrk.format("POST", "/api/v1/claims/" .. id .. "/reviews/", {
     ["Authorization"] = "Token " .. tokens[counter % #tokens + 1],
     ["Content-Type"] = "application/json",
-    ["If-Match"] = versions[id] or '"1"',
+    ["If-Match"] = versions[id] or start_versions[id],
   }, body)
 end
 
