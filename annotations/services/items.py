@@ -61,13 +61,16 @@ def item_bump(item: Item, *fields: str) -> None:
     item.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def item_apply_status(item: Item, *, actor: AbstractBaseUser | None) -> bool:
+def item_apply_status(item: Item, *, actor: AbstractBaseUser | None, verdicts: list[str] | None = None) -> bool:
     """Recompute the item's status from its current reviews and resolution (see ``policy``).
 
-    Call while holding the item's row lock. Records a ``status`` event when it changes and
-    returns whether it did; the caller saves the item (``status``, ``status_changed_at``).
+    Call while holding the item's row lock. ``verdicts`` are those of the current reviews when
+    the caller has them already (read under the same lock); otherwise they are read here.
+    Records a ``status`` event when it changes and returns whether it did; the caller saves
+    the item (``status``, ``status_changed_at``).
     """
-    verdicts = list(Review.objects.filter(item=item, is_current=True).values_list("verdict", flat=True))
+    if verdicts is None:
+        verdicts = list(Review.objects.filter(item=item, is_current=True).values_list("verdict", flat=True))
     status = status_from_reviews(verdicts=verdicts, resolution=item.resolution_status, quorum=settings.REVIEW_QUORUM)
     if status == item.status:
         return False

@@ -41,7 +41,10 @@ def review_submit(
     with transaction.atomic():
         item = item_lock_for_write(item_id=item_id, kind=kind, expected_version=expected_version)
         now = timezone.now()
-        previous = Review.objects.filter(item=item, reviewer=reviewer, is_current=True).first()
+        # Every current review of the item at once: the reviewer's own is superseded, the others'
+        # verdicts decide the status with the new one. The item's lock keeps them as read here.
+        current = list(Review.objects.filter(item=item, is_current=True).only("id", "reviewer_id", "verdict"))
+        previous = next((review for review in current if review.reviewer_id == reviewer.pk), None)
         if previous is not None:
             previous.is_current = False
             previous.superseded_at = now
@@ -62,7 +65,8 @@ def review_submit(
             before={"verdict": previous.verdict, "review": previous.pk} if previous else {},
             after={"verdict": verdict, "review": review.pk, "rationale": rationale},
         )
-        item_apply_status(item, actor=reviewer)
+        verdicts = [other.verdict for other in current if other is not previous] + [verdict]
+        item_apply_status(item, actor=reviewer, verdicts=verdicts)
         item_bump(item, "status", "status_changed_at")
     return review, item
 

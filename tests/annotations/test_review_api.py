@@ -330,3 +330,26 @@ def test_agreement_endpoint(reviewer_client, article, claim):
     assert report["pairs"] == [{"reviewers": ["reviewer", "reviewer2"], "items": 2, "kappa": 0.0}]
     assert report["krippendorff_alpha"] is not None
     assert reviewer_client.get("/api/v1/stats/agreement/", {"article": "x"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_changing_a_verdict_supersedes_the_reviewers_own_review_and_counts_the_others(reviewer, claim):
+    from annotations.services.reviews import review_submit
+
+    other = UserFactory(username="bea", role="reviewer")
+    review_submit(item_id=claim.pk, kind="claim", reviewer=other, verdict="correct", expected_version=1)
+    first, item = review_submit(
+        item_id=claim.pk, kind="claim", reviewer=reviewer, verdict="disputed", expected_version=2
+    )
+    assert item.status == "disputed"
+
+    second, item = review_submit(
+        item_id=claim.pk, kind="claim", reviewer=reviewer, verdict="correct", expected_version=3
+    )
+
+    assert item.status == "correct"  # bea's and the new verdict agree; the superseded one no longer counts
+    first.refresh_from_db()
+    assert (first.is_current, first.superseded_at) == (False, second.created_at)
+    assert list(Review.objects.filter(item=claim, is_current=True).values_list("reviewer__username", "verdict")) == [
+        ("bea", "correct"), (reviewer.username, "correct")
+    ]
