@@ -28,6 +28,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -83,19 +85,53 @@ def answer_get(scope: str, where: str) -> tuple[str | None, bytes | None]:
     Returns ``(None, None)`` when the cache fails (nothing is stored then), and the stamp with
     ``None`` when there is no answer for the current stamp.
     """
+    found = read_prefetch(scope=scope, where=where, token_key=None)
+    return found.stamp, found.answer
+
+
+@dataclass(frozen=True)
+class Prefetched:
+    """What one round trip found for a read: the answer for ``where`` under the scope's current
+    stamp, and the identity kept for the request's token, asked for together before the request
+    is authenticated. Nothing of it is served until authentication and permissions have passed.
+
+    ``stamp`` is ``None`` only when the cache failed (``failed``: nothing is stored then);
+    ``answer`` is ``None`` when none is kept under the current stamp; ``identity`` is ``None``
+    when none is kept for ``token_key`` (or no token was named).
+    """
+
+    scope: str
+    where: str
+    token_key: str | None
+    stamp: str | None
+    answer: bytes | None
+    identity: dict[str, Any] | None
+    failed: bool = False
+
+
+def read_prefetch(*, scope: str, where: str, token_key: str | None) -> Prefetched:
+    """The scope's stamp, the answer kept for ``where`` and, with ``token_key``, the token's
+    identity, in one round trip (a stamp that is missing is drawn afterwards, as ``generation``)."""
     generation_key, answer_key = _generation_key(scope), _answer_key(scope, where)
+    keys = [generation_key, answer_key]
+    if token_key is not None and enabled():
+        keys.append(_token_key(token_key))
     try:
-        found = cache.get_many([generation_key, answer_key])
+        found = cache.get_many(keys)
     except Exception:  # see generation
         logger.warning("Read cache unavailable (%s answer)", scope, exc_info=True)
-        return None, None
+        return Prefetched(scope, where, token_key, stamp=None, answer=None, identity=None, failed=True)
+    identity = found.get(keys[2]) if len(keys) == 3 else None
+    identity = identity if isinstance(identity, dict) else None  # a dropped identity leaves a marker
     stamp = found.get(generation_key)
-    if stamp is None:
-        return generation(scope), None
     answer = found.get(answer_key)
-    if answer is None or answer[0] != stamp:
-        return stamp, None
-    return stamp, answer[1]
+    if stamp is None:
+        stamp, answer = generation(scope), None
+    elif answer is None or answer[0] != stamp:
+        answer = None
+    else:
+        answer = answer[1]
+    return Prefetched(scope, where, token_key, stamp=stamp, answer=answer, identity=identity, failed=stamp is None)
 
 
 def answer_set(scope: str, where: str, stamp: str, content: bytes) -> None:
@@ -113,39 +149,68 @@ def article_changed(*, article_id: int | None = None, revision_id: int | None = 
     Name the article, or one of its revisions or extraction jobs (looked up after the commit,
     so a write that knows only that id pays nothing more inside its transaction).
     """
-    if not enabled():
-        return
-    transaction.on_commit(lambda: _forget(article_id=article_id, revision_id=revision_id, job_id=job_id))
+    if enabled():
+        _forget_after_commit((article_id, revision_id, job_id))
 
 
 def desk_changed() -> None:
     """After the current transaction commits, make every queue's cached answer unreachable."""
     if enabled():
-        transaction.on_commit(lambda: _forget(article_id=None, revision_id=None, job_id=None))
+        _forget_after_commit((None, None, None))
 
 
-def _forget(*, article_id: int | None, revision_id: int | None, job_id: int | None) -> None:
+# Changes waiting for a commit on this thread (Django's connections are per thread). One write
+# saves an item, a review and perhaps the superseded review: each asks for an invalidation, and
+# the first callback to run after the commit drops them all in one round trip; the others find
+# nothing left. A change whose savepoint or transaction rolled back stays in the set and is
+# dropped with the next commit's: an answer made unreachable for nothing costs one recomputation,
+# never a stale read.
+_pending = threading.local()
+
+
+def _forget_after_commit(change: tuple[int | None, int | None, int | None]) -> None:
+    changes = getattr(_pending, "changes", None)
+    if changes is None:
+        changes = _pending.changes = set()
+    changes.add(change)
+    transaction.on_commit(_forget_pending)
+
+
+def _forget_pending() -> None:
+    changes = getattr(_pending, "changes", None)
+    if not changes:
+        return
+    _pending.changes = set()
+    _forget(changes)
+
+
+def _forget(changes: set[tuple[int | None, int | None, int | None]]) -> None:
     from annotations.models import ArticleRevision, ExtractionJob
 
-    keys = [_generation_key(DESK)]
+    keys = {_generation_key(DESK)}
     try:
-        if article_id is None and revision_id is not None:
-            article_id = ArticleRevision.objects.filter(pk=revision_id).values_list("article_id", flat=True).first()
-        if article_id is None and job_id is not None:
-            article_id = ExtractionJob.objects.filter(pk=job_id).values_list("article_id", flat=True).first()
-        if article_id is not None:
-            keys.append(_generation_key(article_scope(article_id)))
-        cache.delete_many(keys)
+        for article_id, revision_id, job_id in changes:
+            if article_id is None and revision_id is not None:
+                article_id = ArticleRevision.objects.filter(pk=revision_id).values_list("article_id", flat=True).first()
+            if article_id is None and job_id is not None:
+                article_id = ExtractionJob.objects.filter(pk=job_id).values_list("article_id", flat=True).first()
+            if article_id is not None:
+                keys.add(_generation_key(article_scope(article_id)))
+        cache.delete_many(sorted(keys))
     except Exception:  # the write has committed; its readers see it within BODY_TTL
-        logger.error("Could not drop cached answers (%s)", article_id or revision_id or job_id or DESK, exc_info=True)
+        logger.error("Could not drop cached answers (%s)", sorted(changes, key=str), exc_info=True)
 
 
 # --- Tokens --------------------------------------------------------------------------------
 
 
+def token_digest(token_key: str) -> str:
+    """What the cache may know of a token: it is a secret, so the cache only ever sees its hash."""
+    return hashlib.sha256(token_key.encode()).hexdigest()
+
+
 def _token_key(token_key: str) -> str:
-    # The token is a secret: the cache only ever sees its hash.
-    return f"{_PREFIX}:token:{hashlib.sha256(token_key.encode()).hexdigest()}"
+    return f"{_PREFIX}:token:{token_digest(token_key)}"
 
 
 # Left where an identity was dropped: until it expires no identity is stored for that token, so

@@ -19,7 +19,8 @@ from rest_framework.views import APIView
 
 from annotations import readcache, selectors
 from annotations.agreement import agreement_report
-from annotations.api.caching import ArticleReadCacheMixin, ReadCacheMixin
+from annotations.api.authentication import RoleTokenAuthentication
+from annotations.api.caching import ArticleReadCacheMixin, ReadCacheMixin, request_token
 from annotations.api.filters import ArticleFilter, ItemFilter, QuoteFilter
 from annotations.api.permissions import RoleFor
 from annotations.api.serializers import (
@@ -372,8 +373,19 @@ class QueueView(ReadCacheMixin, APIView):
             items = selectors.review_queue(user=request.user)[: int(limit)]
             return Response({"results": QuoteSerializer(items, many=True).data})
 
-        # Kept per reviewer; any change on the desk (an item, a review, an article) drops it.
-        return self.cached_read(request, readcache.DESK, f"queue:{request.user.pk}", build)
+        # Kept per reviewer (per token: see read_cache_key); any change on the desk (an item, a
+        # review, an article) drops it.
+        if isinstance(request.successful_authenticator, RoleTokenAuthentication):
+            where = f"queue:token:{readcache.token_digest(request.auth.key)}"
+        else:
+            where = f"queue:user:{request.user.pk}"
+        return self.cached_read(request, readcache.DESK, where, build)
+
+    def read_cache_key(self, request: Request) -> tuple[str, str] | None:
+        # A token names its user before authentication; the queue is that user's. A token that
+        # fails authentication is refused before anything fetched is served.
+        token = request_token(request)
+        return (readcache.DESK, f"queue:token:{readcache.token_digest(token)}") if token else None
 
 
 class AgreementView(APIView):

@@ -12,6 +12,7 @@ import redis
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from annotations import readcache
 from annotations.models import ExtractionJob, Item, Review
@@ -386,3 +387,90 @@ def test_a_review_changed_outside_the_services_drops_the_queues(
         review.save(update_fields=["is_current"])
 
     assert _queue(reviewer_client) == [SENTENCE_2]
+
+
+class _CountingCache:
+    """The cache the read cache talks to, counting each call (each is one round trip to Redis)."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, []
+
+    def __getattr__(self, name):
+        method = getattr(self.inner, name)
+
+        def counted(*args, **kwargs):
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return counted
+
+
+@pytest.mark.django_db
+def test_a_warm_read_asks_the_cache_once_for_the_identity_and_the_answer(
+    read_cache, viewer_client, reviewer_client, two_claims, monkeypatch
+):
+    detail, claims = _detail(viewer_client, two_claims), _claims(viewer_client, two_claims)
+    queue = _queue(reviewer_client)
+    counting = _CountingCache(readcache.cache)
+    monkeypatch.setattr(readcache, "cache", counting)
+
+    assert _detail(viewer_client, two_claims) == detail
+    assert _claims(viewer_client, two_claims) == claims
+    assert _queue(reviewer_client) == queue
+
+    assert counting.calls == ["get_many"] * 3
+
+
+@pytest.mark.django_db
+def test_a_queue_read_with_a_revoked_token_is_refused_though_its_answer_is_kept(
+    read_cache, reviewer, reviewer_client, two_claims
+):
+    assert _queue(reviewer_client) == [SENTENCE_1, SENTENCE_2]
+
+    Token.objects.filter(user=reviewer).get().delete()
+
+    response = reviewer_client.get("/api/v1/queue/")
+    assert response.status_code == 401
+    assert "results" not in response.json()
+
+
+@pytest.mark.django_db
+def test_a_reviewers_queue_read_through_the_session_and_through_a_token_agree(
+    read_cache, reviewer, reviewer_client, two_claims, django_capture_on_commit_callbacks
+):
+    session_client = APIClient()
+    session_client.force_login(reviewer)
+    other_client = _client_for(UserFactory(username="bea", role="reviewer"))
+    assert _queue(session_client) == _queue(reviewer_client) == _queue(other_client) == [SENTENCE_1, SENTENCE_2]
+    claim = Item.objects.get(start=0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = session_client.post(
+            f"/api/v1/claims/{claim.pk}/reviews/", {"verdict": "correct"}, format="json", HTTP_IF_MATCH='"1"'
+        )
+    assert response.status_code in (200, 201), response.content
+
+    assert _queue(session_client) == _queue(reviewer_client) == [SENTENCE_2]
+    assert _queue(other_client) == [SENTENCE_1, SENTENCE_2]
+
+
+@pytest.mark.django_db
+def test_a_review_drops_its_article_and_the_queues_in_one_round_trip(
+    read_cache, viewer_client, reviewer_client, two_claims, monkeypatch, django_capture_on_commit_callbacks
+):
+    before_claims, before_queue = _claims(viewer_client, two_claims), _queue(reviewer_client)
+    claim = Item.objects.get(start=0)
+    counting = _CountingCache(readcache.cache)
+    monkeypatch.setattr(readcache, "cache", counting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reviewer_client.post(
+            f"/api/v1/claims/{claim.pk}/reviews/", {"verdict": "disputed"}, format="json", HTTP_IF_MATCH='"1"'
+        )
+    assert response.status_code == 201, response.content
+
+    assert [call for call in counting.calls if call.startswith("delete")] == ["delete_many"]
+    assert _queue(reviewer_client) == [SENTENCE_2] != before_queue
+    versions = {entry["id"]: entry["version"] for entry in _claims(viewer_client, two_claims)["results"]}
+    assert versions[claim.pk] == 2 != {entry["id"]: entry["version"] for entry in before_claims["results"]}[claim.pk]
+
