@@ -34,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +85,19 @@ def answer_get(scope: str, where: str) -> tuple[str | None, bytes | None]:
     Returns ``(None, None)`` when the cache fails (nothing is stored then), and the stamp with
     ``None`` when there is no answer for the current stamp.
     """
-    found = read_prefetch(scope=scope, where=where, token_key=None)
-    return found.stamp, found.answer
+    generation_key, answer_key = _generation_key(scope), _answer_key(scope, where)
+    try:
+        found = cache.get_many([generation_key, answer_key])
+    except Exception:  # see generation
+        logger.warning("Read cache unavailable (%s answer)", scope, exc_info=True)
+        return None, None
+    stamp = found.get(generation_key)
+    if stamp is None:
+        return generation(scope), None
+    answer = found.get(answer_key)
+    if answer is None or answer[0] != stamp:
+        return stamp, None
+    return stamp, answer[1]
 
 
 @dataclass(frozen=True)
@@ -95,43 +106,38 @@ class Prefetched:
     stamp, and the identity kept for the request's token, asked for together before the request
     is authenticated. Nothing of it is served until authentication and permissions have passed.
 
-    ``stamp`` is ``None`` only when the cache failed (``failed``: nothing is stored then);
+    ``stamp`` is ``None`` when the scope has none yet (or the cache failed: ``failed``);
     ``answer`` is ``None`` when none is kept under the current stamp; ``identity`` is ``None``
-    when none is kept for ``token_key`` (or no token was named).
+    when none is kept for ``token_key``.
     """
 
     scope: str
     where: str
-    token_key: str | None
+    token_key: str
     stamp: str | None
     answer: bytes | None
     identity: dict[str, Any] | None
     failed: bool = False
 
 
-def read_prefetch(*, scope: str, where: str, token_key: str | None) -> Prefetched:
-    """The scope's stamp, the answer kept for ``where`` and, with ``token_key``, the token's
-    identity, in one round trip (a stamp that is missing is drawn afterwards, as ``generation``)."""
+def read_prefetch(*, scope: str, where: str, token_key: str) -> Prefetched:
+    """The scope's stamp, the answer kept for ``where`` and the identity kept for ``token_key``,
+    in one round trip. Nothing is written: a stamp that is missing is drawn by
+    ``cached_read`` once the request is authenticated (``stamp`` is then ``None``)."""
     generation_key, answer_key = _generation_key(scope), _answer_key(scope, where)
     keys = [generation_key, answer_key]
-    if token_key is not None and enabled():
-        keys.append(_token_key(token_key))
+    keys.append(_token_key(token_key))
     try:
         found = cache.get_many(keys)
     except Exception:  # see generation
         logger.warning("Read cache unavailable (%s answer)", scope, exc_info=True)
         return Prefetched(scope, where, token_key, stamp=None, answer=None, identity=None, failed=True)
-    identity = found.get(keys[2]) if len(keys) == 3 else None
+    identity = found.get(keys[2])
     identity = identity if isinstance(identity, dict) else None  # a dropped identity leaves a marker
     stamp = found.get(generation_key)
     answer = found.get(answer_key)
-    if stamp is None:
-        stamp, answer = generation(scope), None
-    elif answer is None or answer[0] != stamp:
-        answer = None
-    else:
-        answer = answer[1]
-    return Prefetched(scope, where, token_key, stamp=stamp, answer=answer, identity=identity, failed=stamp is None)
+    answer = answer[1] if stamp is not None and answer is not None and answer[0] == stamp else None
+    return Prefetched(scope, where, token_key, stamp=stamp, answer=answer, identity=identity)
 
 
 def answer_set(scope: str, where: str, stamp: str, content: bytes) -> None:
@@ -159,46 +165,65 @@ def desk_changed() -> None:
         _forget_after_commit((None, None, None))
 
 
-# Changes waiting for a commit on this thread (Django's connections are per thread). One write
-# saves an item, a review and perhaps the superseded review: each asks for an invalidation, and
-# the first callback to run after the commit drops them all in one round trip; the others find
-# nothing left. A change whose savepoint or transaction rolled back stays in the set and is
-# dropped with the next commit's: an answer made unreachable for nothing costs one recomputation,
-# never a stale read.
+# Changes waiting for a commit, per connection (per thread and database alias, as Django's
+# on_commit hooks are). One write saves an item, a review and perhaps the superseded review:
+# each asks for an invalidation, and the first callback to run after the commit drops them all
+# in one round trip; the others find nothing left. A change whose savepoint or transaction
+# rolled back stays pending and is dropped with the next commit's (an answer made unreachable
+# for nothing costs one recomputation, never a stale read), or discarded when the next request
+# starts outside any transaction (``pending_discard``).
 _pending = threading.local()
+Change = tuple[int | None, int | None, int | None]  # (article_id, revision_id, job_id)
 
 
-def _forget_after_commit(change: tuple[int | None, int | None, int | None]) -> None:
-    changes = getattr(_pending, "changes", None)
-    if changes is None:
-        changes = _pending.changes = set()
-    changes.add(change)
-    transaction.on_commit(_forget_pending)
+def _pending_changes(using: str) -> set[Change]:
+    by_alias = getattr(_pending, "by_alias", None)
+    if by_alias is None:
+        by_alias = _pending.by_alias = {}
+    return by_alias.setdefault(using, set())
 
 
-def _forget_pending() -> None:
-    changes = getattr(_pending, "changes", None)
-    if not changes:
-        return
-    _pending.changes = set()
-    _forget(changes)
+def _forget_after_commit(change: Change, using: str = DEFAULT_DB_ALIAS) -> None:
+    _pending_changes(using).add(change)
+    transaction.on_commit(lambda: _forget_pending(using), using=using)
 
 
-def _forget(changes: set[tuple[int | None, int | None, int | None]]) -> None:
+def _forget_pending(using: str) -> None:
+    changes = _pending_changes(using)
+    if changes:
+        _pending.by_alias[using] = set()
+        _forget(changes)
+
+
+def pending_discard(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Drop the invalidations asked for by work that never committed. Only for a caller with no
+    transaction open on ``using`` (a request that starts): anything pending then rolled back."""
+    if not transaction.get_connection(using).in_atomic_block:
+        _pending_changes(using).clear()
+
+
+def _forget(changes: set[Change]) -> None:
     from annotations.models import ArticleRevision, ExtractionJob
 
-    keys = {_generation_key(DESK)}
-    try:
-        for article_id, revision_id, job_id in changes:
-            if article_id is None and revision_id is not None:
-                article_id = ArticleRevision.objects.filter(pk=revision_id).values_list("article_id", flat=True).first()
-            if article_id is None and job_id is not None:
-                article_id = ExtractionJob.objects.filter(pk=job_id).values_list("article_id", flat=True).first()
-            if article_id is not None:
-                keys.add(_generation_key(article_scope(article_id)))
-        cache.delete_many(sorted(keys))
+    # Each change names one of the three (see article_changed); the desk needs none.
+    article_ids = {article_id for article_id, _, _ in changes if article_id is not None}
+    revision_ids = {revision for article_id, revision, _ in changes if article_id is None and revision is not None}
+    job_ids = {
+        job for article_id, revision, job in changes if article_id is None and revision is None and job is not None
+    }
+    try:  # a failed look-up loses only the articles it was for: the desk and the known ones still go
+        if revision_ids:
+            article_ids.update(ArticleRevision.objects.filter(pk__in=revision_ids).values_list("article_id", flat=True))
+        if job_ids:
+            article_ids.update(ExtractionJob.objects.filter(pk__in=job_ids).values_list("article_id", flat=True))
     except Exception:  # the write has committed; its readers see it within BODY_TTL
-        logger.error("Could not drop cached answers (%s)", sorted(changes, key=str), exc_info=True)
+        logger.error("Could not find the articles of changed revisions %s / jobs %s", revision_ids, job_ids,
+                     exc_info=True)  # fmt: skip
+    keys = [_generation_key(DESK), *(_generation_key(article_scope(pk)) for pk in sorted(article_ids))]
+    try:
+        cache.delete_many(keys)
+    except Exception:  # as above
+        logger.error("Could not drop cached answers (%s)", keys, exc_info=True)
 
 
 # --- Tokens --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ cache module; they decide nothing.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.signals import request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from rest_framework.authtoken.models import Token
@@ -56,6 +57,13 @@ def _review_saved(sender, instance: Review, **kwargs) -> None:
 def _token_changed(sender, instance: Token, created: bool = False, **kwargs) -> None:
     if not created:  # a new token has nothing cached yet
         readcache.tokens_forget(token_keys=[instance.key])
+    # Queues are kept per token: a key given again to someone else must not find the old queue.
+    readcache.desk_changed()
+
+
+@receiver(request_started, dispatch_uid="readcache-request-started")
+def _request_started(sender, **kwargs) -> None:
+    readcache.pending_discard()
 
 
 @receiver(post_save, sender=User, dispatch_uid="readcache-user")

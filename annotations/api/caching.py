@@ -24,15 +24,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations import readcache
-
-_ARTICLE_ID = re.compile(r"[0-9]{1,18}")  # as the router's lookup_value_regex
+from annotations.api.authentication import RoleTokenAuthentication
 
 
 def request_token(request: Request) -> str | None:
     """The key of an ``Authorization: Token <key>`` header, or None (parsed as DRF's token
     authentication parses it; a malformed header is left for authentication to refuse)."""
     parts = get_authorization_header(request).split()
-    if len(parts) != 2 or parts[0].lower() != b"token":
+    if len(parts) != 2 or parts[0].lower() != RoleTokenAuthentication.keyword.lower().encode():
         return None
     try:
         return parts[1].decode()
@@ -60,11 +59,14 @@ class ReadCacheMixin:
         return f"{where}:{uri}"
 
     def perform_authentication(self, request: Request) -> None:
-        key = self.read_cache_key(request) if self._cacheable(request) else None
+        # Only a request that names a token gains from the prefetch (its identity comes along);
+        # an anonymous or session request asks the cache after authentication, as before.
+        token = request_token(request) if self._cacheable(request) else None
+        key = self.read_cache_key(request) if token is not None else None
         if key is not None:
             scope, where = key
             request._readcache_prefetched = readcache.read_prefetch(
-                scope=scope, where=self._answer_where(request, where), token_key=request_token(request)
+                scope=scope, where=self._answer_where(request, where), token_key=token
             )
         super().perform_authentication(request)
 
@@ -75,6 +77,8 @@ class ReadCacheMixin:
         prefetched = getattr(request, "_readcache_prefetched", None)
         if prefetched is not None and (prefetched.scope, prefetched.where) == (scope, where):
             stamp, content = prefetched.stamp, prefetched.answer
+            if stamp is None and not prefetched.failed:
+                stamp = readcache.generation(scope)  # drawn only now that the request is authenticated
         else:
             stamp, content = readcache.answer_get(scope, where)
         if content is not None:
@@ -99,7 +103,7 @@ class ArticleReadCacheMixin(ReadCacheMixin):
 
     def read_cache_key(self, request: Request) -> tuple[str, str] | None:
         pk = self.kwargs.get("pk")
-        if self.action not in self.cached_actions or not _ARTICLE_ID.fullmatch(str(pk)):
+        if self.action not in self.cached_actions or not re.fullmatch(self.lookup_value_regex, str(pk)):
             return None
         return readcache.article_scope(int(pk)), self.action
 

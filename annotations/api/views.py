@@ -376,7 +376,7 @@ class QueueView(ReadCacheMixin, APIView):
         # Kept per reviewer (per token: see read_cache_key); any change on the desk (an item, a
         # review, an article) drops it.
         if isinstance(request.successful_authenticator, RoleTokenAuthentication):
-            where = f"queue:token:{readcache.token_digest(request.auth.key)}"
+            where = self._token_queue(request.auth.key)
         else:
             where = f"queue:user:{request.user.pk}"
         return self.cached_read(request, readcache.DESK, where, build)
@@ -385,7 +385,11 @@ class QueueView(ReadCacheMixin, APIView):
         # A token names its user before authentication; the queue is that user's. A token that
         # fails authentication is refused before anything fetched is served.
         token = request_token(request)
-        return (readcache.DESK, f"queue:token:{readcache.token_digest(token)}") if token else None
+        return (readcache.DESK, self._token_queue(token)) if token else None
+
+    @staticmethod
+    def _token_queue(token_key: str) -> str:
+        return f"queue:token:{readcache.token_digest(token_key)}"
 
 
 class AgreementView(APIView):

@@ -7,10 +7,13 @@ as they are outside a test's transaction: that is when the cache is told.
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 import redis
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -47,6 +50,21 @@ def read_cache(request, settings):
     cache.clear()
     yield request.param
     cache.clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` runs the block's after-commit callbacks as its commit would. What the
+    fixtures' writes asked for is forgotten first: they never commit in a test, and a commit of
+    the block alone would not carry them, so each test sees only its own writes' invalidations."""
+
+    @contextlib.contextmanager
+    def block():
+        readcache._pending_changes(DEFAULT_DB_ALIAS).clear()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+
+    return block
 
 
 @pytest.fixture
@@ -93,14 +111,14 @@ def test_query_strings_are_cached_apart(read_cache, viewer_client, article):
 
 @pytest.mark.django_db
 def test_a_review_is_seen_at_once_in_the_detail_and_the_item_pages(
-    read_cache, reviewer_client, viewer_client, article, django_capture_on_commit_callbacks
+    read_cache, reviewer_client, viewer_client, article, committed
 ):
     claim = Item.objects.get()
     editor_client = _client_for(UserFactory(username="chief", role="editor"))
     assert _detail(viewer_client, article)["counts"]["claims"]["unverified"] == 1
     assert _claims(viewer_client, article)["results"][0]["status"] == "unverified"
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = editor_client.post(
             f"/api/v1/claims/{claim.pk}/resolve/", {"status": "disputed"}, format="json", HTTP_IF_MATCH='"1"'
         )
@@ -111,18 +129,18 @@ def test_a_review_is_seen_at_once_in_the_detail_and_the_item_pages(
 
 
 @pytest.mark.django_db
-def test_extraction_writes_are_seen_at_once(read_cache, viewer_client, django_capture_on_commit_callbacks):
+def test_extraction_writes_are_seen_at_once(read_cache, viewer_client, committed):
     article = article_with_revision(body=BODY)
     job = article.current_job
     ExtractionJob.objects.filter(pk=job.pk).update(status=ExtractionJob.Status.RUNNING)
     assert _claims(viewer_client, article)["results"] == []
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         extraction_job_record_error(job_id=job.pk, error="broker hiccup")
     assert _detail(viewer_client, article)["extraction"]["error"] == "broker hiccup"
 
     span = ClaimSpan(start=0, end=len(SENTENCE_1), text=SENTENCE_1, score=0.9)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         extraction_job_complete(job_id=job.pk, extraction=Extraction(claims=[span], quotes=[], version="test"))
 
     assert _detail(viewer_client, article)["extraction"]["status"] == "done"
@@ -131,12 +149,12 @@ def test_extraction_writes_are_seen_at_once(read_cache, viewer_client, django_ca
 
 @pytest.mark.django_db
 def test_assigning_a_whole_article_is_seen_at_once(
-    read_cache, editor_client, viewer_client, article, django_capture_on_commit_callbacks
+    read_cache, editor_client, viewer_client, article, committed
 ):
     reviewer = UserFactory(username="ann", role="reviewer")
     assert _claims(viewer_client, article)["results"][0]["assigned_to"] is None
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = editor_client.post(f"/api/v1/articles/{article.pk}/assign/", {"assignee": "ann"}, format="json")
     assert response.status_code == 200, response.content
 
@@ -144,11 +162,11 @@ def test_assigning_a_whole_article_is_seen_at_once(
 
 
 @pytest.mark.django_db
-def test_a_change_draws_a_new_stamp(read_cache, article, django_capture_on_commit_callbacks):
+def test_a_change_draws_a_new_stamp(read_cache, article, committed):
     before = readcache.generation(readcache.article_scope(article.pk))
     assert readcache.generation(readcache.article_scope(article.pk)) == before
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         readcache.article_changed(article_id=article.pk)
 
     assert readcache.generation(readcache.article_scope(article.pk)) != before
@@ -274,14 +292,14 @@ def test_clearing_a_group_drops_its_members_identities(read_cache, reviewer, rev
 
 @pytest.mark.django_db
 def test_saving_through_the_claim_proxy_drops_the_answers(
-    read_cache, viewer_client, article, django_capture_on_commit_callbacks
+    read_cache, viewer_client, article, committed
 ):
     from annotations.models import Claim
 
     assert _claims(viewer_client, article)["results"][0]["needs_rereview"] is False
     claim = Claim.objects.get()
     claim.needs_rereview = True
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         claim.save()
 
     assert _claims(viewer_client, article)["results"][0]["needs_rereview"] is True
@@ -315,13 +333,13 @@ def test_a_repeated_queue_read_is_served_without_touching_the_database(
 
 @pytest.mark.django_db
 def test_a_review_leaves_its_reviewers_queue_at_once_and_not_the_others(
-    read_cache, reviewer_client, two_claims, django_capture_on_commit_callbacks
+    read_cache, reviewer_client, two_claims, committed
 ):
     other_client = _client_for(UserFactory(username="bea", role="reviewer"))
     assert _queue(reviewer_client) == _queue(other_client) == [SENTENCE_1, SENTENCE_2]
     claim = Item.objects.get(start=0)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = reviewer_client.post(
             f"/api/v1/claims/{claim.pk}/reviews/", {"verdict": "correct"}, format="json", HTTP_IF_MATCH='"1"'
         )
@@ -333,26 +351,26 @@ def test_a_review_leaves_its_reviewers_queue_at_once_and_not_the_others(
 
 @pytest.mark.django_db
 def test_a_resolution_publication_and_extraction_reach_every_queue_at_once(
-    read_cache, reviewer_client, editor_client, two_claims, django_capture_on_commit_callbacks
+    read_cache, reviewer_client, editor_client, two_claims, committed
 ):
     claim = Item.objects.get(start=0)
     assert _queue(reviewer_client) == [SENTENCE_1, SENTENCE_2]
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = editor_client.post(
             f"/api/v1/claims/{claim.pk}/resolve/", {"status": "disputed"}, format="json", HTTP_IF_MATCH='"1"'
         )
     assert response.status_code == 200, response.content
     assert _queue(reviewer_client) == [SENTENCE_2]
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         assert editor_client.post(f"/api/v1/articles/{two_claims.pk}/publish/").status_code == 200
     assert _queue(reviewer_client) == []
 
     fresh = article_with_revision(body=BODY, title="Trade")
     ExtractionJob.objects.filter(pk=fresh.current_job.pk).update(status=ExtractionJob.Status.RUNNING)
     span = ClaimSpan(start=0, end=len(SENTENCE_1), text=SENTENCE_1, score=0.9)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         extraction_job_complete(
             job_id=fresh.current_job.pk, extraction=Extraction(claims=[span], quotes=[], version="test")
         )
@@ -361,12 +379,12 @@ def test_a_resolution_publication_and_extraction_reach_every_queue_at_once(
 
 @pytest.mark.django_db
 def test_an_assignment_moves_items_between_queues_at_once(
-    read_cache, reviewer, reviewer_client, editor_client, two_claims, django_capture_on_commit_callbacks
+    read_cache, reviewer, reviewer_client, editor_client, two_claims, committed
 ):
     other_client = _client_for(UserFactory(username="bea", role="reviewer"))
     assert _queue(reviewer_client) == _queue(other_client) == [SENTENCE_1, SENTENCE_2]
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = editor_client.post(f"/api/v1/articles/{two_claims.pk}/assign/", {"assignee": "bea"}, format="json")
     assert response.status_code == 200, response.content
 
@@ -376,14 +394,14 @@ def test_an_assignment_moves_items_between_queues_at_once(
 
 @pytest.mark.django_db
 def test_a_review_changed_outside_the_services_drops_the_queues(
-    read_cache, reviewer, reviewer_client, two_claims, django_capture_on_commit_callbacks
+    read_cache, reviewer, reviewer_client, two_claims, committed
 ):
     claim = Item.objects.get(start=0)
     review = Review.objects.create(item=claim, reviewer=reviewer, verdict="correct", is_current=False)
     assert _queue(reviewer_client) == [SENTENCE_1, SENTENCE_2]
 
     review.is_current = True
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         review.save(update_fields=["is_current"])
 
     assert _queue(reviewer_client) == [SENTENCE_2]
@@ -436,7 +454,7 @@ def test_a_queue_read_with_a_revoked_token_is_refused_though_its_answer_is_kept(
 
 @pytest.mark.django_db
 def test_a_reviewers_queue_read_through_the_session_and_through_a_token_agree(
-    read_cache, reviewer, reviewer_client, two_claims, django_capture_on_commit_callbacks
+    read_cache, reviewer, reviewer_client, two_claims, committed
 ):
     session_client = APIClient()
     session_client.force_login(reviewer)
@@ -444,7 +462,7 @@ def test_a_reviewers_queue_read_through_the_session_and_through_a_token_agree(
     assert _queue(session_client) == _queue(reviewer_client) == _queue(other_client) == [SENTENCE_1, SENTENCE_2]
     claim = Item.objects.get(start=0)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = session_client.post(
             f"/api/v1/claims/{claim.pk}/reviews/", {"verdict": "correct"}, format="json", HTTP_IF_MATCH='"1"'
         )
@@ -456,14 +474,14 @@ def test_a_reviewers_queue_read_through_the_session_and_through_a_token_agree(
 
 @pytest.mark.django_db
 def test_a_review_drops_its_article_and_the_queues_in_one_round_trip(
-    read_cache, viewer_client, reviewer_client, two_claims, monkeypatch, django_capture_on_commit_callbacks
+    read_cache, viewer_client, reviewer_client, two_claims, monkeypatch, committed
 ):
     before_claims, before_queue = _claims(viewer_client, two_claims), _queue(reviewer_client)
     claim = Item.objects.get(start=0)
     counting = _CountingCache(readcache.cache)
     monkeypatch.setattr(readcache, "cache", counting)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = reviewer_client.post(
             f"/api/v1/claims/{claim.pk}/reviews/", {"verdict": "disputed"}, format="json", HTTP_IF_MATCH='"1"'
         )
@@ -474,3 +492,53 @@ def test_a_review_drops_its_article_and_the_queues_in_one_round_trip(
     versions = {entry["id"]: entry["version"] for entry in _claims(viewer_client, two_claims)["results"]}
     assert versions[claim.pk] == 2 != {entry["id"]: entry["version"] for entry in before_claims["results"]}[claim.pk]
 
+
+
+@pytest.mark.django_db
+def test_an_anonymous_read_touches_the_read_cache_not_at_all(read_cache, two_claims, monkeypatch):
+    counting = _CountingCache(readcache.cache)
+    monkeypatch.setattr(readcache, "cache", counting)
+
+    for path in (f"/api/v1/articles/{two_claims.pk}/", "/api/v1/articles/987654/claims/", "/api/v1/queue/"):
+        response = APIClient().get(path)
+        assert response.status_code == 401, (path, response.content)
+
+    assert counting.calls == []  # no stamp drawn, nothing read, for a request that is refused
+
+
+@pytest.mark.django_db
+def test_a_failed_look_up_after_commit_still_drops_the_desk_and_the_known_article(
+    read_cache, viewer_client, reviewer_client, two_claims, committed, monkeypatch
+):
+    detail, queue = _detail(viewer_client, two_claims), _queue(reviewer_client)
+    desk, article = readcache.generation(readcache.DESK), readcache.generation(readcache.article_scope(two_claims.pk))
+
+    class BrokenManager:
+        def filter(self, *args, **kwargs):
+            raise ConnectionError("database gone after the commit")
+
+    from annotations.models import ArticleRevision
+
+    monkeypatch.setattr(ArticleRevision, "objects", BrokenManager())
+    with committed():
+        readcache.article_changed(article_id=two_claims.pk)
+        readcache.article_changed(revision_id=two_claims.current_revision_id)
+
+    assert readcache.generation(readcache.DESK) != desk
+    assert readcache.generation(readcache.article_scope(two_claims.pk)) != article
+    assert (_detail(viewer_client, two_claims), _queue(reviewer_client)) == (detail, queue)  # recomputed, unchanged
+
+
+@pytest.mark.django_db
+def test_a_new_token_finds_no_queue_kept_under_its_key(read_cache, reviewer, reviewer_client, two_claims, committed):
+    token = Token.objects.get(user=reviewer)
+    assert _queue(reviewer_client) == [SENTENCE_1, SENTENCE_2]
+    other = UserFactory(username="bea", role="reviewer")
+    Review.objects.create(item=Item.objects.get(start=0), reviewer=other, verdict="correct")  # bea's queue differs
+
+    with committed():
+        key = token.key
+        token.delete()
+        Token.objects.create(key=key, user=other)  # the same key, given to someone else
+
+    assert _queue(reviewer_client) == [SENTENCE_2]  # bea's queue, not the one kept for the key
