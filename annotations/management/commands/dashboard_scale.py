@@ -5,8 +5,8 @@
 
 The database must be named ``factcheck_scale*`` (the command empties its tables) and must exist
 (``createdb -h 127.0.0.1 -U postgres factcheck_scale``); the command migrates it. The rows are
-generated in SQL (generate_series), then each dashboard figure, the whole dashboard page, the
-review desk's article list and the admin's item lists are timed, with the indexes each plan
+generated in SQL (generate_series), then each dashboard figure, a refresh of the kept desk
+figures, the dashboard page with them fresh, the review desk's article list and the admin's item lists are timed, with the indexes each plan
 used. Figures are written down in docs/DASHBOARD_SCALE.md. Not part of the test suite.
 """
 
@@ -51,7 +51,7 @@ GENERATE = [
             LATERAL (SELECT CASE WHEN g %% 100 = 0 THEN 'queued' WHEN g %% 100 = 1 THEN 'failed'
                                  WHEN g %% 200 = 2 THEN 'running' ELSE 'done' END s,
                             now() - ((g %% 5400) || ' seconds')::interval - ((g / 5400) || ' hours')::interval c,
-                            ((1 + random() * 8) || ' seconds')::interval d) x""",
+                            (1 + random() * 8) * interval '1 second' d) x""",
     "UPDATE annotations_article SET current_revision_id = id, current_job_id = id",
     """INSERT INTO annotations_item (kind, revision_id, start, "end", text, prefix, suffix, status, origin,
            score, extractor_version, facets, speaker, cue, version, dismissed, dismissal_reason,
@@ -61,7 +61,7 @@ GENERATE = [
               CASE WHEN r < 0.7 THEN 'unverified' WHEN r < 0.9 THEN 'correct' ELSE 'disputed' END,
               'machine', round((random())::numeric, 3), 'scale', '{}',
               CASE WHEN k < 8 THEN '' ELSE 'Speaker ' || (a %% 500) END, '', 1, random() < 0.02, '', false, false,
-              '', '', c, CASE WHEN r >= 0.7 THEN c + ((random() * 72) || ' hours')::interval END, now()
+              '', '', c, CASE WHEN r >= 0.7 THEN c + random() * 72 * interval '1 hour' END, now()
        FROM generate_series(1, %(articles)s) a, generate_series(0, 9) k,
             LATERAL (SELECT random() + 0 * a + 0 * k r, now() - ((a %% 90) || ' days')::interval c) x""",
     # Two current reviews per reviewed item; a split (correct + disputed) on one item in eight.
@@ -149,7 +149,8 @@ class Command(BaseCommand):
             ("reviews per reviewer, 7 and 30 days", lambda: dashboard.reviews_per_reviewer(now=now)),
             ("disagreement rate", dashboard.disagreement),
             ("queue health (jobs, oldest, p50/p95, beat)", lambda: dashboard.queue_health(now=now)),
-            ("whole dashboard page /admin/dashboard/", page("/admin/dashboard/")),
+            ("desk figures refresh (beat's task)", dashboard.desk_snapshot_refresh),
+            ("dashboard page, fresh snapshot", page("/admin/dashboard/")),
             ("review desk article list /review/", page("/review/")),
             ("admin claims list", page(claims)),
             ("admin claims: unverified, score high", page(claims + "?status__exact=unverified&score=high")),
