@@ -6,8 +6,9 @@
 The database must be named ``factcheck_scale*`` (the command empties its tables) and must exist
 (``createdb -h 127.0.0.1 -U postgres factcheck_scale``); the command migrates it. The rows are
 generated in SQL (generate_series), then each dashboard figure, a refresh of the kept desk
-figures, the dashboard page with them fresh, the review desk's article list and the admin's item lists are timed, with the indexes each plan
-used. Figures are written down in docs/DASHBOARD_SCALE.md. Not part of the test suite.
+figures, the dashboard page with them fresh, the review desk's article list and the admin's
+item lists are timed, with the indexes each plan used. Figures are written down in
+docs/DASHBOARD_SCALE.md. Not part of the test suite.
 """
 
 from __future__ import annotations
