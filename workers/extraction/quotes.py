@@ -149,7 +149,8 @@ _AFTER_VERB_SPEAKER = re.compile(
 )
 # A sentence that opens with its cue: "Said Comey, "..."", "Added the senator: "..."".
 _INVERTED_CUE_BEFORE = re.compile(
-    rf"^\W*(?:(?P<cue>Said|Says|Added|Wrote|Replied)\s+(?P<speaker>{_SPEAKER})(?:,\s[^“”\"\n]{{1,150}}?)?"
+    rf"^\W*(?:(?P<cue>Said|Says|Added|Wrote|Replied)\s+(?P<speaker>{_SPEAKER})"
+    rf"(?:\s+(?:of|from|at)\s+[^,“”\"\n]{{1,60}}?)?(?:,\s[^“”\"\n]{{1,150}}?)?"
     rf"|(?P<asked>Asked)\s+(?P<asked_speaker>{_SPEAKER}))\s*[,:]\s*$"
 )
 # "according to Jo Ames of the Policy Center,": the speaker is the person, named before "of".
@@ -458,10 +459,18 @@ def _interruption(text: str, piece: _RawQuote, following: _RawQuote) -> _Attribu
     return clause
 
 
+# A possessor named right before a description: "Harmon's campaign manager", "the Senate's leader".
+_POSSESSOR_BEFORE = re.compile(r"(?<![\w’'])(?:[A-Z][\w\-]+\s+){0,2}[A-Z][\w\-]+[’']s\s+$")
+
+
 def _speaker_at(text: str, start: int, end: int, cue: str) -> _Attribution | None:
     start, end = _trim_speaker(text, start, end)
     if end <= start or not _valid_speaker(text[start:end]):
         return None
+    if text[start].islower():  # a description: keep whose it is
+        possessor = _POSSESSOR_BEFORE.search(text, max(0, start - 60), start)
+        if possessor and not _CALENDAR_WORD.match(text, possessor.start()):
+            start = possessor.start()
     return _Attribution(start, end, cue.lower())
 
 

@@ -189,3 +189,26 @@ def test_unattributed_quote_paragraph_takes_the_speaker_named_after_its_run() ->
 def test_unattributed_quote_takes_the_person_named_right_after_it() -> None:
     text = "The hall was full.\n\n“The numbers do not add up.” That line from Commissioner Jo Ames drew loud applause."
     assert _attributed(text, "numbers") == ("Commissioner Jo Ames", "Jo Ames")
+
+
+# Rules 7: whose description it is, and "Said X of Y".
+
+
+def test_a_possessor_named_before_a_description_stays_in_the_speaker() -> None:
+    after = "“We will carry this county by ten points,” Harmon's campaign manager said on the bus."
+    before = "Harmon’s campaign manager said: “We will carry this county by ten points.”"
+
+    assert _attributed(after, "carry this county") == ("Harmon's campaign manager", "Harmon's campaign manager")
+    assert _attributed(before, "carry this county")[0] == "Harmon’s campaign manager"
+
+
+def test_a_weekday_before_a_description_is_not_its_possessor() -> None:
+    text = "“The hall was full before noon,” Tuesday's organiser said."
+
+    assert _attributed(text, "hall was full") == ("organiser", "organiser")
+
+
+def test_a_sentence_opening_with_said_may_place_the_speaker_before_the_quote() -> None:
+    text = "The wing has been closed since the fire. Said Marta Quill of the museum board, “It will open in May.”"
+
+    assert _attributed(text, "open in May") == ("Marta Quill", "Marta Quill")
