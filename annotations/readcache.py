@@ -85,19 +85,22 @@ def answer_get(scope: str, where: str) -> tuple[str | None, bytes | None]:
     Returns ``(None, None)`` when the cache fails (nothing is stored then), and the stamp with
     ``None`` when there is no answer for the current stamp.
     """
-    generation_key, answer_key = _generation_key(scope), _answer_key(scope, where)
     try:
-        found = cache.get_many([generation_key, answer_key])
+        found = cache.get_many([_generation_key(scope), _answer_key(scope, where)])
     except Exception:  # see generation
         logger.warning("Read cache unavailable (%s answer)", scope, exc_info=True)
         return None, None
-    stamp = found.get(generation_key)
+    stamp, answer = _kept_answer(found, scope, where)
     if stamp is None:
         return generation(scope), None
-    answer = found.get(answer_key)
-    if answer is None or answer[0] != stamp:
-        return stamp, None
-    return stamp, answer[1]
+    return stamp, answer
+
+
+def _kept_answer(found: dict[str, Any], scope: str, where: str) -> tuple[str | None, bytes | None]:
+    """From what a ``get_many`` found: the scope's stamp, and the answer for ``where`` if it was
+    kept under that stamp."""
+    stamp, answer = found.get(_generation_key(scope)), found.get(_answer_key(scope, where))
+    return stamp, answer[1] if stamp is not None and answer is not None and answer[0] == stamp else None
 
 
 @dataclass(frozen=True)
@@ -124,19 +127,15 @@ def read_prefetch(*, scope: str, where: str, token_key: str) -> Prefetched:
     """The scope's stamp, the answer kept for ``where`` and the identity kept for ``token_key``,
     in one round trip. Nothing is written: a stamp that is missing is drawn by
     ``cached_read`` once the request is authenticated (``stamp`` is then ``None``)."""
-    generation_key, answer_key = _generation_key(scope), _answer_key(scope, where)
-    keys = [generation_key, answer_key]
-    keys.append(_token_key(token_key))
+    identity_key = _token_key(token_key)
     try:
-        found = cache.get_many(keys)
+        found = cache.get_many([_generation_key(scope), _answer_key(scope, where), identity_key])
     except Exception:  # see generation
         logger.warning("Read cache unavailable (%s answer)", scope, exc_info=True)
         return Prefetched(scope, where, token_key, stamp=None, answer=None, identity=None, failed=True)
-    identity = found.get(keys[2])
+    stamp, answer = _kept_answer(found, scope, where)
+    identity = found.get(identity_key)
     identity = identity if isinstance(identity, dict) else None  # a dropped identity leaves a marker
-    stamp = found.get(generation_key)
-    answer = found.get(answer_key)
-    answer = answer[1] if stamp is not None and answer is not None and answer[0] == stamp else None
     return Prefetched(scope, where, token_key, stamp=stamp, answer=answer, identity=identity)
 
 
@@ -189,9 +188,10 @@ def _forget_after_commit(change: Change, using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def _forget_pending(using: str) -> None:
-    changes = _pending_changes(using)
-    if changes:
-        _pending.by_alias[using] = set()
+    pending = _pending_changes(using)
+    if pending:
+        changes = set(pending)
+        pending.clear()
         _forget(changes)
 
 
@@ -205,12 +205,15 @@ def pending_discard(using: str = DEFAULT_DB_ALIAS) -> None:
 def _forget(changes: set[Change]) -> None:
     from annotations.models import ArticleRevision, ExtractionJob
 
-    # Each change names one of the three (see article_changed); the desk needs none.
-    article_ids = {article_id for article_id, _, _ in changes if article_id is not None}
-    revision_ids = {revision for article_id, revision, _ in changes if article_id is None and revision is not None}
-    job_ids = {
-        job for article_id, revision, job in changes if article_id is None and revision is None and job is not None
-    }
+    # Each change names one of the three (see article_changed); the desk's names none.
+    article_ids, revision_ids, job_ids = set(), set(), set()
+    for article_id, revision_id, job_id in changes:
+        if article_id is not None:
+            article_ids.add(article_id)
+        elif revision_id is not None:
+            revision_ids.add(revision_id)
+        elif job_id is not None:
+            job_ids.add(job_id)
     try:  # a failed look-up loses only the articles it was for: the desk and the known ones still go
         if revision_ids:
             article_ids.update(ArticleRevision.objects.filter(pk__in=revision_ids).values_list("article_id", flat=True))

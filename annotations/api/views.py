@@ -19,7 +19,6 @@ from rest_framework.views import APIView
 
 from annotations import readcache, selectors
 from annotations.agreement import agreement_report
-from annotations.api.authentication import RoleTokenAuthentication
 from annotations.api.caching import ArticleReadCacheMixin, ReadCacheMixin, request_token
 from annotations.api.filters import ArticleFilter, ItemFilter, QuoteFilter
 from annotations.api.permissions import RoleFor
@@ -373,23 +372,16 @@ class QueueView(ReadCacheMixin, APIView):
             items = selectors.review_queue(user=request.user)[: int(limit)]
             return Response({"results": QuoteSerializer(items, many=True).data})
 
-        # Kept per reviewer (per token: see read_cache_key); any change on the desk (an item, a
-        # review, an article) drops it.
-        if isinstance(request.successful_authenticator, RoleTokenAuthentication):
-            where = self._token_queue(request.auth.key)
-        else:
-            where = f"queue:user:{request.user.pk}"
-        return self.cached_read(request, readcache.DESK, where, build)
+        # Kept per reviewer: per token (see read_cache_key), else per user; any change on the desk
+        # (an item, a review, an article) drops it.
+        scope, where = self.read_cache_key(request) or (readcache.DESK, f"queue:user:{request.user.pk}")
+        return self.cached_read(request, scope, where, build)
 
     def read_cache_key(self, request: Request) -> tuple[str, str] | None:
-        # A token names its user before authentication; the queue is that user's. A token that
-        # fails authentication is refused before anything fetched is served.
+        # A token names its user before authentication (a request with a token header is
+        # authenticated by that token or refused), so the queue is that token's user's.
         token = request_token(request)
-        return (readcache.DESK, self._token_queue(token)) if token else None
-
-    @staticmethod
-    def _token_queue(token_key: str) -> str:
-        return f"queue:token:{readcache.token_digest(token_key)}"
+        return (readcache.DESK, f"queue:token:{readcache.token_digest(token)}") if token else None
 
 
 class AgreementView(APIView):
