@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 from django.utils import timezone
 
@@ -344,22 +344,20 @@ def desk_snapshot_refresh(*, now: dt.datetime | None = None) -> DashboardSnapsho
     """Compute the desk-wide figures and keep them in the snapshot row, in place of the last ones.
 
     Safe to run at the same time from beat's task, a page and "Recompute now", on PostgreSQL
-    and SQLite: the row is written by one ``UPDATE`` (the database serialises two of them on
-    the row lock; the last to finish is kept, and its ``computed_at`` says how old it is). Only
-    the very first refresh inserts; of two first refreshes, the one whose insert loses updates.
+    and SQLite: the row is written by one upsert (``INSERT ... ON CONFLICT DO UPDATE``), which
+    the database serialises on the row; the last to finish is kept, and its ``computed_at``
+    says how old it is.
     """
     now = now or timezone.now()
     started = time.perf_counter()
     figures = desk_figures_compute(now=now)
-    values = {"computed_at": now, "seconds": time.perf_counter() - started, "figures": figures}
-    rows = DashboardSnapshot.objects.filter(pk=DashboardSnapshot.ROW).update(**values)
-    if not rows:
-        try:
-            with transaction.atomic():  # a savepoint: a lost race must not abort the caller's transaction
-                DashboardSnapshot.objects.create(pk=DashboardSnapshot.ROW, **values)
-        except IntegrityError:
-            DashboardSnapshot.objects.filter(pk=DashboardSnapshot.ROW).update(**values)
-    return DashboardSnapshot(pk=DashboardSnapshot.ROW, **values)
+    snapshot = DashboardSnapshot(
+        pk=DashboardSnapshot.ROW, computed_at=now, seconds=time.perf_counter() - started, figures=figures
+    )
+    DashboardSnapshot.objects.bulk_create(
+        [snapshot], update_conflicts=True, unique_fields=["id"], update_fields=["computed_at", "seconds", "figures"]
+    )
+    return snapshot
 
 
 def desk_snapshot_is_current(snapshot: DashboardSnapshot, *, now: dt.datetime) -> bool:

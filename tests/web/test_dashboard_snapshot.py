@@ -254,9 +254,10 @@ def test_a_worker_clock_slightly_ahead_does_not_show_a_negative_age(revision):
 def test_two_first_refreshes_at_once_both_succeed_and_leave_one_row():
     """Beat's task and a page may both find no row and insert it at the same moment.
 
-    Each refresh's connection waits after its first UPDATE of the row (which finds none) until
-    the other's has run too, so both insert: one wins, the other's insert fails on the primary
-    key and it updates instead.
+    On PostgreSQL each refresh's connection waits right before its upsert until the other's is
+    about to run too, so both write the missing row at once: one inserts, the other's conflict
+    turns into an update. SQLite takes its write lock when the upsert's transaction begins, so
+    there the two wait before their first query and the lock serialises the writes.
     """
     revision = article_with_revision(body=BODY).current_revision
     _claims(revision, 3)
@@ -267,16 +268,16 @@ def test_two_first_refreshes_at_once_both_succeed_and_leave_one_row():
     def refresh(moment: dt.datetime) -> None:
         waited = False
 
-        def after_first_update(execute, sql, params, many, context):
+        def before_the_write(execute, sql, params, many, context):
             nonlocal waited
-            result = execute(sql, params, many, context)
-            if not waited and sql.startswith('UPDATE "annotations_dashboardsnapshot"'):
+            if not waited and (connection.vendor != "postgresql" or sql.startswith(
+                    'INSERT INTO "annotations_dashboardsnapshot"')):
                 waited = True
                 together.wait()
-            return result
+            return execute(sql, params, many, context)
 
         try:
-            with connection.execute_wrapper(after_first_update):
+            with connection.execute_wrapper(before_the_write):
                 dashboard.desk_snapshot_refresh(now=moment)
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
@@ -291,6 +292,7 @@ def test_two_first_refreshes_at_once_both_succeed_and_leave_one_row():
         thread.join(timeout=60)
 
     assert errors == [], f"a concurrent refresh failed: {errors!r}"
+    assert together.n_waiting == 0 and not together.broken  # both reached the write, together
     row = DashboardSnapshot.objects.get()
     assert row.computed_at in moments
     assert row.figures["items"]["claim"]["unverified"] == 3
