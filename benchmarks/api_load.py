@@ -93,12 +93,16 @@ def seed(*, articles: int, reviewers: int, rng: random.Random) -> dict:
     return {"articles": article_ids, "claims": claim_ids, "tokens": tokens}
 
 
-def claim_versions(claim_ids: list[int]) -> str:
-    """``id:version`` pairs of the given claims, in their order, as the review scripts read them."""
+def with_versions(script: str, env: dict[str, str], claim_ids: list[int]) -> dict[str, str]:
+    """The environment of one wrk run. A script that reviews gets ``BENCH_IDS`` as ``id:version``
+    pairs read now: each run starts from the claims' current versions (earlier runs reviewed
+    them), so an If-Match is stale only when another connection changed the claim."""
+    if script not in ("review.lua", "desk_mix.lua"):
+        return env
     from annotations.models import Item
 
     versions = dict(Item.objects.filter(pk__in=claim_ids).values_list("pk", "version"))
-    return ",".join(f"{pk}:{versions[pk]}" for pk in claim_ids)
+    return {**env, "BENCH_IDS": ",".join(f"{pk}:{versions[pk]}" for pk in claim_ids)}
 
 
 def run(
@@ -139,20 +143,13 @@ def run(
     with harness.gunicorn(database_url, workers=workers) as base:
         harness.wrk(base, "get_rotating.lua", seconds=2, connections=connections, BENCH_PATH="/bench/bare/")  # warm-up
         for name, (script, env) in scenarios.items():
-
-            def environment(script: str = script, env: dict = env) -> dict:
-                if script not in ("review.lua", "desk_mix.lua"):
-                    return env
-                # Each run starts from the claims' versions as they are now (earlier runs reviewed
-                # them), so an If-Match is stale only when another connection changed the claim.
-                return {**env, "BENCH_IDS": claim_versions(claims)}
-
             if script in ("get_rotating.lua", "desk_mix.lua"):
                 # Reads are measured warm: each article has been read once since it last changed,
                 # as on a desk where many people open the same articles (a cold read costs what
                 # the figures without the cache show). In the mix, reviews keep changing the desk.
-                harness.wrk(base, script, seconds=3, connections=connections, **environment())
-            results[name] = harness.wrk(base, script, seconds=seconds, connections=connections, **environment())
+                harness.wrk(base, script, seconds=3, connections=connections, **with_versions(script, env, claims))
+            results[name] = harness.wrk(base, script, seconds=seconds, connections=connections,
+                                        **with_versions(script, env, claims))  # fmt: skip
             print(name, results[name], flush=True)
     ceiling = results["bare Django view"]["rps"]
     for figures in results.values():
