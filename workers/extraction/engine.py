@@ -16,7 +16,7 @@ from workers.extraction.segmentation import split_sentences
 from workers.extraction.types import ClaimSpan, Extraction
 
 # Bump when segmentation, quote or facet rules change; the model part follows the model file.
-RULES_VERSION = 7
+RULES_VERSION = 8
 _MODEL = load_model()
 EXTRACTOR_VERSION = f"rules-{RULES_VERSION}+model-{_MODEL.digest[:12]}"
 DEFAULT_CLAIM_THRESHOLD = _MODEL.threshold

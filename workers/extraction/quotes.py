@@ -87,9 +87,11 @@ _CUE_ALTERNATION = "|".join(sorted(CUE_WORDS, key=len, reverse=True))
 # Multi-word cues. "according to" is the commonest way news text attributes without a verb.
 _CUE = rf"(?:according\s+to|point(?:ed|s|ing)?\s+out|went\s+on|goes\s+on|puts?\s+it|(?:{_CUE_ALTERNATION})\b)"
 
-_TITLE = (
-    r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|Pres|Adm|Maj|Cpl|Supt|Insp|Det|Hon|Sr|Jr|St)\.?"
-)
+# Titles written before a name; their full stop never ends a sentence (see _SENTENCE_BREAK).
+_TITLE_WORDS = "Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Capt Sgt Prof Rev Pres Adm Maj Cpl Supt Insp Det Hon".split()
+# "Jr.", "Sr." and "St." belong to names too, but may end a sentence ("... Martin Luther King Jr.").
+_TITLE = rf"(?:{'|'.join(_TITLE_WORDS)}|Sr|Jr|St)\.?"
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
 _NAME_LINK = r"(?:de|van|von|bin|al|da|del|la|le|di|du|der|den|ter|y)"
 _PROPER_NAME = rf"(?:{_TITLE}\s+)?{_NAME_WORD}(?:\s+(?:{_NAME_LINK}\s+)?{_NAME_WORD}){{0,4}}"
@@ -119,7 +121,7 @@ _APPOSITIVE = r"(?:\s*\([^()\n]{1,30}\))?(?:,\s[^!?\n“”\"]{1,110}?,)?"
 # Adverbs and auxiliaries between a speaker and the cue: "Trump later said", "Kasich has also broadly called".
 _ADVERB = (
     r"(?:(?:[a-z]+ly|also|later|then|once|still|just|never|even|has|had|have|will|would|may|might|could|can|"
-    r"should|must|did|does|do|was|were|is|are|been|(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
+    rf"should|must|did|does|do|was|were|is|are|been|(?:on\s+)?{_WEEKDAY}|"
     r"yesterday|today|tonight)\s+){0,3}"
 )
 
@@ -206,8 +208,8 @@ _COMMA_BEFORE = re.compile(r",\s*$")
 _BARE_COMMA = re.compile(r"\s*,\s*")
 # Capitalised words after a cue that say when, not who: "said Tuesday", "wrote in March".
 _CALENDAR_WORD = re.compile(
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
-    r"August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\b"
+    rf"(?:{_WEEKDAY}|January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\b"
 )
 # Cues whose object is the person spoken to ("told POLITICO", "asked the crowd"), never inverted.
 _ADDRESSEE_CUES = frozenset(
@@ -265,9 +267,9 @@ _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They)\b")
 # A full stop before a closing parenthesis ends the sentence only when a new sentence follows:
 # "Rep. Jo Ames (D-N.Y.) said" and "(R-S.C.):" go on.
 # The full stop of a title or an initial ("Ms. Ames", "George W. Bush") does not end a sentence.
-_ABBREVIATIONS = "Mr Mrs Ms Dr Sen Sens Rep Reps Gov Gen Lt Col Capt Sgt Prof Rev Adm Maj Pres Hon Gens Supt Insp Det"
+_ABBREVIATIONS = [*_TITLE_WORDS, "Sens", "Reps", "Gens"]
 # Checked once a full stop has matched, so that the look-behinds run only at full stops.
-_NOT_AN_ABBREVIATION = r"(?<!\s[A-Z]\.)" + "".join(rf"(?<!\b{word}\.)" for word in _ABBREVIATIONS.split())
+_NOT_AN_ABBREVIATION = r"(?<!\s[A-Z]\.)" + "".join(rf"(?<!\b{word}\.)" for word in _ABBREVIATIONS)
 _SENTENCE_BREAK = re.compile(rf"(?:\.{_NOT_AN_ABBREVIATION}|[!?])(?=[\s\"“”’]|\)\s+[\"“”A-Z]|$)|\n")
 _WORD = re.compile(r"[\w’'\-]+")
 _MARK = re.compile(r"''|[\"“”«»]")
