@@ -20,8 +20,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from annotations.api.pagination import CappedCountPaginator
-from annotations.dashboard import WorkerHeartbeat
 from annotations.models import (
     Article,
     ArticleRevision,
@@ -32,11 +30,13 @@ from annotations.models import (
     Item,
     Quote,
     Review,
+    WorkerHeartbeat,
 )
-from annotations.roles import EDITOR, REVIEWER, user_has_role
 from annotations.services.bulk import BulkResult, articles_reextract, items_bulk_assign, items_bulk_resolve
-from annotations.services.extraction import extraction_job_retry
 from annotations.services.items import article_assign
+from annotations.services.queue import extraction_job_retry
+from factcheck.api.pagination import CappedCountPaginator
+from factcheck.roles import EDITOR, REVIEWER, user_has_role
 
 # The admin's home page links the dashboard above the model lists.
 admin.site.index_template = "admin/annotations/index.html"

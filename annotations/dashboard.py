@@ -11,9 +11,6 @@ They are kept in a ``DashboardSnapshot`` row that a periodic task recomputes eve
 missing, older than two intervals (beat or the workers down) or of an older format, or when a
 staff member asks ("Recompute now"). The extraction queue's figures are cheap and always live.
 
-``WorkerHeartbeat`` lives here rather than in ``models.py`` because only the dashboard reads
-it; ``annotations.admin`` imports this module, and Django's admin imports every ``admin.py``
-when it starts, so the model is registered in every process (web, worker, beat, manage.py).
 """
 
 from __future__ import annotations
@@ -29,48 +26,7 @@ from django.db import connection, models
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 from django.utils import timezone
 
-from annotations.models import ExtractionJob, Item, Review
-
-
-class WorkerHeartbeat(models.Model):
-    """When a Celery worker last ran the periodic heartbeat task, one row per worker host.
-
-    Beat schedules the task on the extraction queue, so a fresh row proves the whole path
-    (beat -> broker -> a worker -> database) works, not only that a process is alive.
-    """
-
-    hostname = models.CharField(max_length=255, unique=True)
-    seen_at = models.DateTimeField()
-
-    class Meta:
-        app_label = "annotations"
-        ordering = ["-seen_at"]
-
-    def __str__(self) -> str:
-        return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
-
-
-class DashboardSnapshot(models.Model):
-    """The desk-wide figures as last computed: one row (``id`` 1), overwritten by each refresh.
-
-    ``figures`` holds JSON values only (see ``desk_figures_compute``); ``computed_at`` is the
-    moment the figures describe, which the page shows and judges staleness by.
-    """
-
-    ROW = 1
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=ROW, editable=False)
-    computed_at = models.DateTimeField()
-    seconds = models.FloatField(help_text="How long computing the figures took.")
-    figures = models.JSONField()
-
-    class Meta:
-        app_label = "annotations"
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="dashboard_snapshot_one_row")]
-
-    def __str__(self) -> str:
-        return f"dashboard figures of {self.computed_at:%Y-%m-%d %H:%M:%S}"
-
+from annotations.models import DashboardSnapshot, ExtractionJob, Item, Review, WorkerHeartbeat
 
 # Buckets of the unverified backlog. Ages are upper bounds; the last bucket is open-ended.
 AGE_BUCKETS: list[tuple[str, dt.timedelta | None]] = [

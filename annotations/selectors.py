@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from annotations.models import Article, HistoryEvent, Item, Review
-from annotations.roles import EDITOR, user_has_role
+from factcheck.roles import EDITOR, user_has_role
 
 
 def item_counts(*, revision_ids: list[int | None]) -> dict[int, dict[str, dict[str, int]]]:

@@ -99,8 +99,8 @@ def measure() -> dict:
 
     from annotations import selectors
     from annotations.api.filters import ArticleFilter, ItemFilter
-    from annotations.api.pagination import CappedCountPaginator, Pagination
     from annotations.models import Article, Item
+    from factcheck.api.pagination import CappedCountPaginator, Pagination
 
     reviewer = User.objects.get(username="scale-reviewer-7")
     article = Article.objects.get(pk=ARTICLES // 2)

@@ -6,8 +6,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from annotations.api.health import health
 from annotations.web.views import admin_dashboard
+from factcheck.api.health import health
 
 urlpatterns = [
     # Interoperability (ClaimReview, Web Annotation, exports, webhooks); its routes do not overlap.
@@ -27,5 +27,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "annotations.api.errors.api_not_found"
-handler500 = "annotations.api.errors.api_server_error"
+handler404 = "factcheck.api.errors.api_not_found"
+handler500 = "factcheck.api.errors.api_server_error"

@@ -31,7 +31,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError, ProtocolError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
-from annotations.errors import PermanentExtractionError, TransientExtractionError
+from workers.errors import PermanentExtractionError, TransientExtractionError
 
 _ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 _CHUNK = 64 * 1024

@@ -9,9 +9,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from annotations.errors import PermanentExtractionError, TransientExtractionError
 from annotations.models import ArticleRevision
-from annotations.services.extraction import (
+from annotations.services.queue import (
     extraction_job_attach_page,
     extraction_job_complete,
     extraction_job_fail,
@@ -20,6 +19,7 @@ from annotations.services.extraction import (
     extraction_jobs_sweep,
 )
 from workers import extraction
+from workers.errors import PermanentExtractionError, TransientExtractionError
 from workers.extraction.html import document_from_html
 from workers.fetching import fetch_page
 

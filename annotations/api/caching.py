@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations import readcache
-from annotations.api.authentication import RoleTokenAuthentication
+from factcheck.api.authentication import RoleTokenAuthentication
 
 
 def request_token(request: Request) -> str | None:

@@ -10,8 +10,8 @@ from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from annotations.models import Article, Comment, ExtractionJob, HistoryEvent, Item, Review
-from annotations.roles import REVIEWER, user_has_role
 from annotations.selectors import empty_item_counts, item_counts
+from factcheck.roles import REVIEWER, user_has_role
 
 
 class PageField(serializers.CharField):

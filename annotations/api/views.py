@@ -18,10 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import readcache, selectors
-from annotations.agreement import agreement_report
 from annotations.api.caching import ArticleReadCacheMixin, ReadCacheMixin, request_token
 from annotations.api.filters import ArticleFilter, ItemFilter, QuoteFilter
-from annotations.api.permissions import RoleFor
 from annotations.api.serializers import (
     AgreementSerializer,
     ArticleCreateSerializer,
@@ -45,11 +43,14 @@ from annotations.api.serializers import (
     SpanInputSerializer,
 )
 from annotations.models import Article, Comment, Item
-from annotations.roles import EDITOR, REVIEWER, VIEWER
+from annotations.rules.agreement import agreement_report
 from annotations.services import items as item_services
-from annotations.services import reviews as review_services
+from annotations.services import review as review_services
+from annotations.services import publishing as publishing_services
 from annotations.services import revisions as revision_services
-from annotations.services.articles import article_ingest
+from annotations.services.ingest import article_ingest
+from factcheck.api.permissions import RoleFor
+from factcheck.roles import EDITOR, REVIEWER, VIEWER
 
 ITEM_ORDERING = ["id", "start", "score", "created_at", "updated_at", "status"]
 IF_MATCH = OpenApiParameter(
@@ -147,7 +148,7 @@ class ArticleViewSet(ArticleReadCacheMixin, mixins.ListModelMixin, mixins.Retrie
     def publish(self, request: Request, pk: str | None = None) -> Response:
         """Lock the article's items until it is reopened."""
         article = get_object_or_404(Article.objects.only("id"), pk=pk)
-        revision_services.article_publish(article_id=article.pk, editor=request.user)
+        publishing_services.article_publish(article_id=article.pk, editor=request.user)
         return self._detail(request, article.pk)
 
     @extend_schema(request=None, responses=ArticleDetailSerializer)
@@ -155,7 +156,7 @@ class ArticleViewSet(ArticleReadCacheMixin, mixins.ListModelMixin, mixins.Retrie
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         """Unlock a published article's items."""
         article = get_object_or_404(Article.objects.only("id"), pk=pk)
-        revision_services.article_reopen(article_id=article.pk, editor=request.user)
+        publishing_services.article_reopen(article_id=article.pk, editor=request.user)
         return self._detail(request, article.pk)
 
     @extend_schema(request=AssignInputSerializer, responses=ArticleDetailSerializer)

@@ -16,11 +16,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.errors import Locked, NotFound, StaleVersion
 from annotations.models import Article, ExtractionJob, Item
-from annotations.services.extraction import extraction_job_enqueue
 from annotations.services.items import item_assign
-from annotations.services.reviews import item_resolve
+from annotations.services.queue import extraction_job_enqueue
+from annotations.services.review import item_resolve
+from factcheck.errors import Locked, NotFound, StaleVersion
 
 
 @dataclass

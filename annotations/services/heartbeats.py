@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from annotations.dashboard import WorkerHeartbeat
+from annotations.models import WorkerHeartbeat
 
 
 def worker_heartbeat_record(*, hostname: str, now: dt.datetime | None = None) -> WorkerHeartbeat:

@@ -16,10 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotations import readcache
-from annotations.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound, PreconditionRequired, StaleVersion
 from annotations.models import Article, Comment, HistoryEvent, Item, Review
-from annotations.policy import status_from_reviews
+from annotations.rules.policy import status_from_reviews
 from annotations.services.history import history_record
+from factcheck.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound, PreconditionRequired, StaleVersion
 
 
 def item_lock_for_write(*, item_id: int, kind: str, expected_version: int | None) -> Item:

@@ -1,4 +1,4 @@
-"""Changing an article: new text (a new revision, items re-anchored), settings, publish and reopen."""
+"""Changing an article: new text (a new revision, items re-anchored) and its settings."""
 
 from __future__ import annotations
 
@@ -9,20 +9,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotations.anchoring import reanchor
-from annotations.errors import Conflict, InvalidInput, Locked, NotFound
 from annotations.models import Article, ArticleRevision, ExtractionJob, HistoryEvent, Item
-from annotations.services.articles import content_hash
-from annotations.services.extraction import extraction_job_enqueue
+from annotations.rules.anchoring import reanchor
 from annotations.services.history import history_record
+from annotations.services.ingest import content_hash
+from annotations.services.publishing import article_lock
+from annotations.services.queue import extraction_job_enqueue
+from factcheck.errors import Conflict, InvalidInput, Locked
 from workers.extraction import clean_text
-
-
-def _locked_article(article_id: int) -> Article:
-    article = Article.objects.select_for_update().filter(pk=article_id).first()
-    if article is None:
-        raise NotFound(f"No article with id {article_id}.")
-    return article
 
 
 def article_revise(*, article_id: int, editor: AbstractBaseUser, text: str) -> tuple[Article, dict[str, int]]:
@@ -40,7 +34,7 @@ def article_revise(*, article_id: int, editor: AbstractBaseUser, text: str) -> t
         raise InvalidInput("'text' has no article text once page junk is removed.", fields={"text": ["Empty."]})
     counts = {"exact": 0, "changed": 0, "orphaned": 0}
     with transaction.atomic():
-        article = _locked_article(article_id)
+        article = article_lock(article_id)
         if article.is_published:
             raise Locked("The article is published: reopen it before changing its text.")
         old = ArticleRevision.objects.filter(pk=article.current_revision_id).first()
@@ -116,7 +110,7 @@ def article_update_settings(
 ) -> Article:
     """Change an article's review settings or metadata (title, publisher ...), recorded."""
     with transaction.atomic():
-        article = _locked_article(article_id)
+        article = article_lock(article_id)
         changes = {name: value for name, value in metadata.items() if getattr(article, name) != value}
         if blind_review is not None and blind_review != article.blind_review:
             changes["blind_review"] = blind_review
@@ -138,42 +132,3 @@ def article_update_settings(
 
 def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def article_publish(*, article_id: int, editor: AbstractBaseUser) -> Article:
-    """Publish: lock the article's items (writes answer 409) until it is reopened."""
-    with transaction.atomic():
-        article = _locked_article(article_id)
-        if article.is_published:
-            raise Conflict("The article is already published.")
-        # Take every item's row lock: a review that already holds one finishes first, and one
-        # that comes after waits, then sees the article published (item_lock_for_write).
-        list(
-            Item.objects.select_for_update(of=("self",))
-            .filter(revision__article_id=article.pk)
-            .values_list("pk", flat=True)
-        )
-        article.published_at = timezone.now()
-        article.published_by = editor
-        article.save(update_fields=["published_at", "published_by", "updated_at"])
-        history_record(
-            article_id=article.pk,
-            action=HistoryEvent.Action.PUBLISH,
-            actor=editor,
-            after={"published_at": article.published_at.isoformat()},
-        )
-    return article
-
-
-def article_reopen(*, article_id: int, editor: AbstractBaseUser) -> Article:
-    """Reopen a published article so its items can change again."""
-    with transaction.atomic():
-        article = _locked_article(article_id)
-        if not article.is_published:
-            raise Conflict("The article is not published.")
-        before = {"published_at": article.published_at.isoformat()}
-        article.published_at = None
-        article.published_by = None
-        article.save(update_fields=["published_at", "published_by", "updated_at"])
-        history_record(article_id=article.pk, action=HistoryEvent.Action.REOPEN, actor=editor, before=before)
-    return article

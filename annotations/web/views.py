@@ -13,10 +13,10 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
 
 from annotations import selectors
-from annotations.api.pagination import CappedCountPaginator
 from annotations.dashboard import dashboard_figures, desk_snapshot_refresh, duration_text
 from annotations.models import ExtractionJob
-from annotations.roles import EDITOR, REVIEWER, VIEWER, user_has_role
+from factcheck.api.pagination import CappedCountPaginator
+from factcheck.roles import EDITOR, REVIEWER, VIEWER, user_has_role
 
 ARTICLES_PER_PAGE = 50
 # An article whose page is still being fetched has no text, hence no items yet.

@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.api.parsers import LimitedJSONParser
-from annotations.api.permissions import RoleFor
 from annotations.models import Article, Item
-from annotations.roles import EDITOR, VIEWER
+from factcheck.api.parsers import LimitedJSONParser
+from factcheck.api.permissions import RoleFor
+from factcheck.roles import EDITOR, VIEWER
 from integrations import selectors
 from integrations.api.serializers import (
     AnnotationImportReportSerializer,

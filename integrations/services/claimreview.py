@@ -15,8 +15,8 @@ from typing import Any
 
 from django.conf import settings
 
-from annotations.errors import Conflict, NotFound
 from annotations.models import Article, Item
+from factcheck.errors import Conflict, NotFound
 
 SCHEMA_CONTEXT = "https://schema.org"
 RESOLVED = (Item.Status.CORRECT, Item.Status.DISPUTED)

@@ -18,8 +18,8 @@ from typing import Any, TextIO
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from annotations.errors import ServiceError
-from annotations.services.articles import article_ingest
+from annotations.services.ingest import article_ingest
+from factcheck.errors import ServiceError
 
 FORMATS = ("txt", "html", "jsonl", "csv")
 _SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl",

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 
 from annotations.models import Review
-from annotations.roles import EDITOR, user_has_role
+from factcheck.roles import EDITOR, user_has_role
 
 
 class ReviewVisibility:

@@ -8,7 +8,7 @@ quote's speaker) and one per current review (motivation ``assessing``: the verdi
 ``TextPositionSelector`` (start, end in code points of the article's ``text``).
 
 Import: the same shapes, anchored again to the article's *current* text (the position when
-it still holds the exact words, else the quote and its context via ``annotations.anchoring``),
+it still holds the exact words, else the quote and its context via ``annotations.rules.anchoring``),
 created through the domain's services (``item_add``, ``review_submit``) so every change is
 versioned and recorded. Nothing is dropped silently: each annotation is reported as created,
 existing, reviewed, unanchored or failed, with its index and reason.
@@ -22,11 +22,11 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from annotations.anchoring import reanchor
-from annotations.errors import Conflict, InvalidInput, Locked, NotFound, ServiceError, StaleVersion
 from annotations.models import Article, Item, Review
+from annotations.rules.anchoring import reanchor
 from annotations.services.items import item_add
-from annotations.services.reviews import review_submit
+from annotations.services.review import review_submit
+from factcheck.errors import Conflict, InvalidInput, Locked, NotFound, ServiceError, StaleVersion
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 KINDS = tuple(Item.Kind.values)

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from annotations.errors import InvalidInput, NotFound
+from factcheck.errors import InvalidInput, NotFound
 from integrations.models import Event, WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)

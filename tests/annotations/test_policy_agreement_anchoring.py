@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.agreement import agreement_report, cohen_kappa, krippendorff_alpha_nominal
-from annotations.anchoring import reanchor
-from annotations.policy import status_from_reviews
+from annotations.rules.agreement import agreement_report, cohen_kappa, krippendorff_alpha_nominal
+from annotations.rules.anchoring import reanchor
+from annotations.rules.policy import status_from_reviews
 
 
 @pytest.mark.parametrize(

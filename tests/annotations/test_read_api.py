@@ -217,7 +217,7 @@ def test_openapi_schema_and_docs_are_served_without_cdn(client):
 
 @pytest.mark.django_db
 def test_count_stops_at_the_cap_and_says_so(viewer_client, article, monkeypatch):
-    from annotations.api import pagination
+    from factcheck.api import pagination
 
     assert viewer_client.get("/api/v1/claims/").json()["count_capped"] is False
     monkeypatch.setattr(pagination, "COUNT_CAP", 1)

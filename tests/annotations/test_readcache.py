@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from annotations import readcache
 from annotations.models import ExtractionJob, Item, Review
-from annotations.services.extraction import extraction_job_complete, extraction_job_record_error
+from annotations.services.queue import extraction_job_complete, extraction_job_record_error
 from tests.conftest import _client_for
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 from workers.extraction import ClaimSpan, Extraction

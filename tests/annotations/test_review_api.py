@@ -334,7 +334,7 @@ def test_agreement_endpoint(reviewer_client, article, claim):
 
 @pytest.mark.django_db
 def test_changing_a_verdict_supersedes_the_reviewers_own_review_and_counts_the_others(reviewer, claim):
-    from annotations.services.reviews import review_submit
+    from annotations.services.review import review_submit
 
     other = UserFactory(username="bea", role="reviewer")
     review_submit(item_id=claim.pk, kind="claim", reviewer=other, verdict="correct", expected_version=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import ExtractionJob, Item
-from annotations.services.extraction import extraction_job_complete, extraction_job_start
+from annotations.services.queue import extraction_job_complete, extraction_job_start
 from annotations.services.revisions import article_revise
 from tests.annotations.test_review_api import BODY, SENTENCE_1, _claim, _review, _second_reviewer
 from tests.conftest import _client_for

@@ -16,7 +16,7 @@ import pytest
 from django.test import override_settings
 
 from annotations.models import Article, ExtractionJob, Item
-from annotations.services.extraction import extraction_jobs_sweep
+from annotations.services.queue import extraction_jobs_sweep
 from tests.workerproc import worker_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

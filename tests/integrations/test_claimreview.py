@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from annotations.services.revisions import article_publish
+from annotations.services.publishing import article_publish
 from tests.integrations.conftest import QUOTE, SENTENCE_1, SENTENCE_2, item_on
 
 # schema.org ClaimReview as Google's fact-check guide reads it: required, then recommended.

@@ -15,9 +15,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from annotations.models import ExtractionJob, Item
-from annotations.services.extraction import extraction_job_complete, extraction_job_start
-from annotations.services.reviews import item_resolve
-from annotations.services.revisions import article_publish
+from annotations.services.publishing import article_publish
+from annotations.services.queue import extraction_job_complete, extraction_job_start
+from annotations.services.review import item_resolve
 from factcheck.celery import app
 from integrations.models import WebhookDelivery, WebhookSubscription
 from integrations.services.webhooks import (

@@ -61,7 +61,7 @@ def main() -> None:
     from django.contrib.auth.models import Group, User
 
     from annotations.models import ExtractionJob
-    from annotations.services.articles import article_ingest
+    from annotations.services.ingest import article_ingest
 
     editor, _ = User.objects.get_or_create(username="reliability-editor")
     editor.groups.add(Group.objects.get(name="editor"))

@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotations import dashboard
-from annotations.dashboard import DashboardSnapshot
-from annotations.models import Item, Review
+from annotations.models import DashboardSnapshot, Item, Review
 from tests.annotations.test_review_api import BODY
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
-from annotations.roles import user_has_role
+from factcheck.roles import user_has_role
 
 TEXT = "Unemployment fell to 4.1 percent in June, the lowest since 2019. “We are pleased,” Ann Lee said."
 

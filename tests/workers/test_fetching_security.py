@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import override_settings
 
-from annotations.errors import PermanentExtractionError, TransientExtractionError
 from workers import fetching
+from workers.errors import PermanentExtractionError, TransientExtractionError
 from workers.fetching import fetch_page, forbidden_address_reason
 
 PAGE = b"<html><head><title>T</title></head><body><p>The rate was 2.5 percent.</p></body></html>"
@@ -266,7 +266,7 @@ def test_a_page_that_trickles_in_is_cut_at_the_time_limit(internal):
 @pytest.mark.django_db
 def test_url_job_for_a_loopback_address_fails_with_the_reason(internal, published_jobs):
     from annotations.models import ExtractionJob
-    from annotations.services.articles import article_ingest
+    from annotations.services.ingest import article_ingest
     from tests.factories import UserFactory
     from workers import tasks
 

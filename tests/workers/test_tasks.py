@@ -16,8 +16,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from annotations.models import ExtractionJob, Item
-from annotations.services.articles import article_ingest
-from annotations.services.extraction import (
+from annotations.services.ingest import article_ingest
+from annotations.services.queue import (
     extraction_job_complete,
     extraction_job_start,
     extraction_jobs_sweep,

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from annotations.roles import ROLES
+from factcheck.roles import ROLES
 
 
 class Command(BaseCommand):

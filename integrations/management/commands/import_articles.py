@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from annotations.roles import EDITOR, user_has_role
+from factcheck.roles import EDITOR, user_has_role
 from integrations.services.imports import (
     FORMATS,
     ImportSummary,

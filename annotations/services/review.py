@@ -6,10 +6,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.errors import InvalidInput
 from annotations.models import HistoryEvent, Item, Review
 from annotations.services.history import history_record
 from annotations.services.items import item_apply_status, item_bump, item_lock_for_write
+from factcheck.errors import InvalidInput
 
 MAX_EVIDENCE = 20
 

@@ -2,7 +2,7 @@
 
 DRF's ``TokenAuthentication`` loads the token and its user; the role check then asks for the
 user's groups. Every API request pays for both, so the roles are aggregated into the token
-query and left on the user where ``annotations.roles.user_has_role`` looks first. With the
+query and left on the user where ``factcheck.roles.user_has_role`` looks first. With the
 read cache on (``annotations.readcache``) the answer is kept there briefly, and a request
 whose token is cached makes no query at all until it touches a field not kept.
 """
@@ -17,7 +17,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
 from annotations import readcache
-from annotations.roles import EDITOR, REVIEWER, VIEWER
+from factcheck.roles import EDITOR, REVIEWER, VIEWER
 
 _RANK_TO_ROLES = {3: {EDITOR}, 2: {REVIEWER}, 1: {VIEWER}, 0: set()}
 # The user's fields kept with a cached token, in the model's field order (``from_db`` needs it);

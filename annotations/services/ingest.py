@@ -12,9 +12,9 @@ from urllib.parse import urlsplit, urlunsplit
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from annotations.errors import InvalidInput
 from annotations.models import Article, ArticleRevision, ExtractionJob
-from annotations.services.extraction import extraction_job_enqueue
+from annotations.services.queue import extraction_job_enqueue
+from factcheck.errors import InvalidInput
 from workers.extraction import clean_text
 from workers.extraction.html import document_from_html
 

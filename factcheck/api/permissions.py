@@ -1,10 +1,10 @@
-"""API permissions by the desk's roles (see ``annotations.roles``)."""
+"""API permissions by the desk's roles (see ``factcheck.roles``)."""
 
 from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from annotations.roles import VIEWER, user_has_role
+from factcheck.roles import VIEWER, user_has_role
 
 
 class RoleFor(BasePermission):

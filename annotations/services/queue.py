@@ -18,8 +18,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from annotations import readcache
-from annotations.errors import PermanentExtractionError
 from annotations.models import Article, ArticleRevision, ExtractionJob, Item
+from workers.errors import PermanentExtractionError
 from workers.extraction import ClaimSpan, Extraction, QuoteSpan, clean_text
 from workers.extraction.html import PageDocument
 
@@ -89,7 +89,7 @@ def extraction_job_attach_page(*, job_id: int, page: PageDocument) -> ArticleRev
     earlier attempt got this far) keeps it. Article metadata left blank at ingestion is filled
     from the page.
     """
-    from annotations.services.articles import content_hash
+    from annotations.services.ingest import content_hash
 
     body = clean_text(page.text)
     if not body.strip():

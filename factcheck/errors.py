@@ -1,4 +1,4 @@
-"""Errors the services raise, mapped to HTTP answers by the API's exception handler."""
+"""Errors the services raise, mapped to HTTP answers by the API's exception handler (``factcheck.api.errors``)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,6 @@ class ServiceError(Exception):
 class InvalidInput(ServiceError):
     status_code = 400
     code = "invalid"
-
-
-class PermanentExtractionError(Exception):
-    """Extraction cannot succeed by trying again (a page with no text, a 404 URL ...)."""
-
-
-class TransientExtractionError(Exception):
-    """Extraction may succeed later (a network hiccup, a 503 from the source site ...)."""
 
 
 class PreconditionRequired(ServiceError):

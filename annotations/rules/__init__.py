@@ -1,0 +1,1 @@
+"""Pure rules of the desk: spans, status policy, agreement, anchoring, visibility. No database writes."""

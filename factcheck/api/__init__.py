@@ -1,0 +1,1 @@
+"""API plumbing every app shares: errors, parsers, pagination, permissions, authentication."""
