@@ -68,7 +68,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = [
         "ingest_key", "current_revision", "current_job", "added_by", "created_at", "updated_at",
         "blind_review", "published_at", "published_by",
-    ]  # fmt: skip
+    ]
     inlines = [RevisionInline]
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -121,7 +121,7 @@ class ExtractionJobAdmin(admin.ModelAdmin):
     readonly_fields = [
         "article", "revision", "source_url", "status", "attempts", "last_error", "extractor_version",
         "created_at", "updated_at", "enqueued_at", "started_at", "finished_at",
-    ]  # fmt: skip
+    ]
     actions = ["retry_jobs"]
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -267,7 +267,7 @@ class ItemAdmin(admin.ModelAdmin):
     list_display = ["id", "short_text", "article_title", "status", "origin", "score", "assigned_to", "created_at"]
     list_filter = [
         "status", AssignedFilter, ScoreFilter, AgeFilter, "origin", "dismissed", "needs_rereview", "orphaned",
-    ]  # fmt: skip
+    ]
     inlines = [ReviewInline, CommentInline, HistoryInline]
     # Text only: an OR with the article's title (a join) would keep PostgreSQL off the trigram index.
     search_fields = ["text"]
@@ -284,7 +284,7 @@ class ItemAdmin(admin.ModelAdmin):
         "version", "assigned_to", "resolution_status", "resolution_note", "resolved_by", "resolved_at",
         "dismissed", "dismissal_reason", "needs_rereview", "orphaned", "status_changed_at",
         "created_by", "created_at", "updated_at",
-    ]  # fmt: skip
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The revision body can be large: the list never needs it.

@@ -163,7 +163,7 @@ def reviews_per_reviewer(*, now: dt.datetime) -> list[dict[str, object]]:
         {"reviewer": names.get(row["reviewer_id"], "?"), "last_7_days": row["last_7_days"],
          "last_30_days": row["last_30_days"]}
         for row in rows
-    ]  # fmt: skip
+    ]
     return sorted(result, key=lambda row: (-row["last_30_days"], row["reviewer"]))
 
 

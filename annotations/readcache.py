@@ -221,7 +221,7 @@ def _forget(changes: set[Change]) -> None:
             article_ids.update(ExtractionJob.objects.filter(pk__in=job_ids).values_list("article_id", flat=True))
     except Exception:  # the write has committed; its readers see it within BODY_TTL
         logger.error("Could not find the articles of changed revisions %s / jobs %s", revision_ids, job_ids,
-                     exc_info=True)  # fmt: skip
+                     exc_info=True)
     keys = [_generation_key(DESK), *(_generation_key(article_scope(pk)) for pk in sorted(article_ids))]
     try:
         cache.delete_many(keys)

@@ -45,7 +45,7 @@ def article_body(rng: random.Random, words: int = 800) -> str:
     while count < words:
         template = rng.choice(SENTENCES)
         sentence = template.format(n=rng.randint(2, 99), m=rng.randint(1, 9), month=rng.choice(MONTHS),
-                                   year=rng.randint(1990, 2024))  # fmt: skip
+                                   year=rng.randint(1990, 2024))
         sentences.append(sentence)
         count += len(sentence.split())
     paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
@@ -72,7 +72,7 @@ def seed(*, articles: int, reviewers: int, rng: random.Random) -> dict:
     for number in range(articles):
         body = article_body(rng)
         article = Article.objects.create(title=f"Benchmark article {number}", ingest_key=f"bench:{number}",
-                                         added_by=editor)  # fmt: skip
+                                         added_by=editor)
         revision = ArticleRevision.objects.create(article=article, number=1, body=body, content_hash=content_hash(body))
         job = ExtractionJob.objects.create(article=article, revision=revision, status="done")
         article.current_revision, article.current_job = revision, job
@@ -86,7 +86,7 @@ def seed(*, articles: int, reviewers: int, rng: random.Random) -> dict:
             position = end
             items.append(Item(kind="claim", revision=revision, start=start, end=end, text=body[start:end],
                               prefix=body[max(0, start - 32) : start], suffix=body[end : end + 32],
-                              score=round(rng.random(), 3), extractor_version="bench"))  # fmt: skip
+                              score=round(rng.random(), 3), extractor_version="bench"))
         created = Item.objects.bulk_create(items)
         article_ids.append(article.pk)
         claim_ids.extend(item.pk for item in created)
@@ -136,7 +136,7 @@ def run(
         "review submission": ("review.lua", {"BENCH_TOKENS": tokens}),
         "queue, 1 review per 10 requests": ("desk_mix.lua", {"BENCH_TOKENS": tokens,
                                                               "BENCH_WRITE_EVERY": "10"}),
-    }  # fmt: skip
+    }
     if only:
         scenarios = {name: spec for name, spec in scenarios.items() if name == "bare Django view" or name in only}
     results = {}
@@ -149,7 +149,7 @@ def run(
                 # the figures without the cache show). In the mix, reviews keep changing the desk.
                 harness.wrk(base, script, seconds=3, connections=connections, **with_versions(script, env, claims))
             results[name] = harness.wrk(base, script, seconds=seconds, connections=connections,
-                                        **with_versions(script, env, claims))  # fmt: skip
+                                        **with_versions(script, env, claims))
             print(name, results[name], flush=True)
     ceiling = results["bare Django view"]["rps"]
     for figures in results.values():
@@ -176,7 +176,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     figures = run(database_url=args.database_url, cache_url=args.cache_url, seconds=args.seconds,
-                  connections=args.connections, workers=args.workers, only=args.only)  # fmt: skip
+                  connections=args.connections, workers=args.workers, only=args.only)
     print(harness.save("api_load", figures))
 
 

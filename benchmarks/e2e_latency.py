@@ -52,7 +52,7 @@ def post(base: str, token: str, text: str) -> tuple[float, int]:
     request = urllib.request.Request(  # noqa: S310 - a local server
         f"{base}/api/v1/articles/", data=json.dumps({"text": text}).encode(), method="POST",
         headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-    )  # fmt: skip
+    )
     sent = time.time()
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         return sent, json.loads(response.read())["id"]
@@ -121,14 +121,14 @@ def main() -> None:
     out = subprocess.run(
         [sys.executable, "manage.py", "adduser", "bench-editor", "--role", "editor"], cwd=harness.ROOT,
         env=harness.bench_env(args.database_url), capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    )
     token = out.stdout.strip().splitlines()[-1]
     env = {"CELERY_BROKER_URL": args.broker_url, "EXTRACTION_QUEUE": "bench-e2e"}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--queues", "bench-e2e", "--concurrency", "2",
          "--loglevel", "WARNING", "--without-mingle", "--without-gossip"],
         cwd=harness.ROOT, env=harness.bench_env(args.database_url, **env),
-    )  # fmt: skip
+    )
     rng = random.Random(11)
     results = []
     try:

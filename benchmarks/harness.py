@@ -49,7 +49,7 @@ def bench_env(database_url: str, **extra: str) -> dict[str, str]:
 
 def manage(*args: str, database_url: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=bench_env(database_url), check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+                   stdout=subprocess.DEVNULL)
 
 
 def django_setup(database_url: str) -> None:
@@ -69,7 +69,7 @@ def gunicorn(database_url: str, *, workers: int, **env: str) -> Iterator[str]:
         [sys.executable, "-m", "gunicorn", "benchmarks.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--log-level", "warning", "--backlog", "2048"],
         cwd=ROOT, env=bench_env(database_url, **env),
-    )  # fmt: skip
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/healthz")
@@ -101,7 +101,7 @@ def wrk(base: str, script: str, *, seconds: int, connections: int, threads: int 
             ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
              "-s", handle.name, base],
             env={**os.environ, "BENCH_THREADS": str(threads), **env}, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+        )
     finally:
         os.unlink(handle.name)
     line = next(line for line in reversed(out.stdout.splitlines()) if line.startswith("{"))

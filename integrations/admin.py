@@ -48,7 +48,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "subscription", "event", "event_id", "request_body", "status", "attempts", "next_attempt_at",
         "locked_until", "enqueued_at", "last_attempt_at", "response_code", "response_body", "last_error",
         "created_at", "delivered_at",
-    ]  # fmt: skip
+    ]
     actions = ["retry_deliveries"]
 
     @admin.display(description="Last error")

@@ -47,7 +47,7 @@ def worker_process(*, queue: str, **extra_env: str) -> Iterator[None]:
             [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--queues", queue, "--concurrency", "2",
              "--without-mingle", "--without-gossip", "--loglevel", "INFO", "--hostname", f"{queue}@%h"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        )
     try:
         yield
     finally:

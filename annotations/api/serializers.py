@@ -106,7 +106,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "id", "title", "source_url", "publisher", "byline", "published_date", "language",
             "added_by", "blind_review", "published", "published_at", "created_at", "updated_at",
             "extraction", "counts",
-        ]  # fmt: skip
+        ]
 
     @extend_schema_field(ExtractionSerializer(allow_null=True))
     def get_extraction(self, article: Article) -> dict | None:
@@ -190,7 +190,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "status", "origin", "score", "extractor_version", "facets", "version", "assigned_to",
             "resolution_status", "resolution_note", "resolved_at", "dismissed", "dismissal_reason",
             "needs_rereview", "orphaned", "status_changed_at", "created_at", "updated_at",
-        ]  # fmt: skip
+        ]
         read_only_fields = fields
 
     def to_representation(self, item: Item) -> dict:
@@ -285,7 +285,7 @@ class AssignInputSerializer(StrictSerializer):
     assignee = serializers.SlugRelatedField(
         slug_field="username", queryset=get_user_model().objects.filter(is_active=True), allow_null=True,
         help_text="Username of a reviewer or editor; null to unassign.",
-    )  # fmt: skip
+    )
 
     def validate_assignee(self, user):
         if user is not None and not user_has_role(user, REVIEWER):

@@ -45,8 +45,8 @@ from annotations.api.serializers import (
 from annotations.models import Article, Comment, Item
 from annotations.rules.agreement import agreement_report
 from annotations.services import items as item_services
-from annotations.services import review as review_services
 from annotations.services import publishing as publishing_services
+from annotations.services import review as review_services
 from annotations.services import revisions as revision_services
 from annotations.services.ingest import article_ingest
 from factcheck.api.permissions import RoleFor
@@ -56,7 +56,7 @@ ITEM_ORDERING = ["id", "start", "score", "created_at", "updated_at", "status"]
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
     description="The item's ETag (its version), as read. A stale one is answered 412 with the current item.",
-)  # fmt: skip
+)
 _ETAG_VERSION = re.compile(r'^\s*(?:W/)?"?([0-9]{1,18})"?\s*$')
 _SMALL_NUMBER = re.compile(r"^[0-9]{1,9}$")
 
@@ -172,7 +172,7 @@ class ArticleViewSet(ArticleReadCacheMixin, mixins.ListModelMixin, mixins.Retrie
     @action(
         detail=True, methods=["get"], filterset_class=ItemFilter, ordering_fields=ITEM_ORDERING,
         serializer_class=ClaimSerializer,
-    )  # fmt: skip
+    )
     def claims(self, request: Request, pk: str | None = None) -> Response:
         """The claims on the article's current text in reading order, then any orphaned ones."""
         return self._items(request, pk, Item.Kind.CLAIM, ClaimSerializer)
@@ -181,7 +181,7 @@ class ArticleViewSet(ArticleReadCacheMixin, mixins.ListModelMixin, mixins.Retrie
     @action(
         detail=True, methods=["get"], filterset_class=QuoteFilter, ordering_fields=ITEM_ORDERING,
         serializer_class=QuoteSerializer,
-    )  # fmt: skip
+    )
     def quotes(self, request: Request, pk: str | None = None) -> Response:
         """The quotes on the article's current text in reading order, then any orphaned ones."""
         return self._items(request, pk, Item.Kind.QUOTE, QuoteSerializer)
@@ -210,7 +210,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     roles = {
         "create": REVIEWER, "reviews": REVIEWER, "dismiss": REVIEWER, "comments": REVIEWER,
         "partial_update": EDITOR, "resolve": EDITOR, "assign": EDITOR,
-    }  # fmt: skip
+    }
     read_roles = {"reviews": VIEWER, "comments": VIEWER}  # GET on these actions
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -250,7 +250,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         methods=["GET"], responses=ReviewListSerializer,
         parameters=[OpenApiParameter("all", OpenApiTypes.BOOL, description="Include superseded reviews.")],
-    )  # fmt: skip
+    )
     @extend_schema(
         methods=["POST"], request=ReviewInputSerializer, responses={201: ReviewSerializer}, parameters=[IF_MATCH]
     )
@@ -286,7 +286,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         item = item_services.item_assign(
             item_id=int(pk), kind=self.kind, editor=request.user, assignee=assignee,
             expected_version=expected_version(request),
-        )  # fmt: skip
+        )
         return self._item(item.pk)
 
     @extend_schema(request=DismissInputSerializer, parameters=[IF_MATCH])
@@ -297,7 +297,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         item = review_services.item_dismiss(
             item_id=int(pk), kind=self.kind, reviewer=request.user, reason=reason,
             expected_version=expected_version(request),
-        )  # fmt: skip
+        )
         return self._item(item.pk)
 
     @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))

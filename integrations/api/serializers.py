@@ -51,7 +51,7 @@ class WebhookSubscriptionInputSerializer(StrictSerializer):
     secret = serializers.CharField(
         max_length=128, min_length=16, required=False, default="",
         help_text="Signing key; generated (and returned once) when left out.",
-    )  # fmt: skip
+    )
 
 
 class WebhookSubscriptionUpdateSerializer(StrictSerializer):
@@ -72,7 +72,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         fields = [
             "id", "event", "event_id", "status", "attempts", "next_attempt_at", "last_attempt_at",
             "response_code", "response_body", "last_error", "request_body", "created_at", "delivered_at",
-        ]  # fmt: skip
+        ]
         read_only_fields = fields
 
 

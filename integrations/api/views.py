@@ -79,10 +79,10 @@ class ItemClaimReviewView(APIView):
     kind = Item.Kind.CLAIM
 
     @extend_schema(responses={200: CLAIMREVIEW_RESPONSE, 404: OpenApiResponse(description="No such item."),
-                              409: NOT_RESOLVED})  # fmt: skip
+                              409: NOT_RESOLVED})
     def get(self, request: Request, pk: int) -> Response:
         item = claimreview.require_item(selectors.item_for_claimreview(item_id=pk, kind=self.kind), kind=self.kind,
-                                        item_id=pk)  # fmt: skip
+                                        item_id=pk)
         body = claimreview.claimreview_for_item(
             item, article=item.revision.article, url_for=claimreview.default_review_url(_absolute(request))
         )
@@ -109,7 +109,7 @@ class ArticleInteropViewSet(viewsets.GenericViewSet):
     metadata_class = None
 
     @extend_schema(responses={200: CLAIMREVIEW_RESPONSE, 404: OpenApiResponse(description="No such article."),
-                              409: NOT_RESOLVED})  # fmt: skip
+                              409: NOT_RESOLVED})
     def claimreview(self, request: Request, pk: int) -> Response:
         """A JSON-LD ``@graph`` of ClaimReviews, one per resolved claim and quote of a published article."""
         article = get_object_or_404(selectors.article_for_export(), pk=pk)

@@ -23,7 +23,7 @@ CSV_COLUMNS = [
     "id", "kind", "article", "article_title", "article_url", "revision", "start", "end", "text", "speaker",
     "status", "resolution_status", "resolution_note", "score", "origin", "dismissed", "orphaned",
     "needs_rereview", "reviews", "verdicts", "rationales", "evidence_urls", "created_at", "status_changed_at",
-]  # fmt: skip
+]
 # A cell a spreadsheet would run as a formula is prefixed with an apostrophe (OWASP's advice on
 # CSV injection); the JSON Lines export keeps every value as it is.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,7 +23,7 @@ from factcheck.errors import ServiceError
 
 FORMATS = ("txt", "html", "jsonl", "csv")
 _SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl",
-             ".csv": "csv"}  # fmt: skip
+             ".csv": "csv"}
 SOURCES = ("text", "html", "url")
 METADATA = ("title", "source_url", "publisher", "byline", "published_date", "language")
 
@@ -148,14 +148,6 @@ def articles_import_record(*, record: Record, added_by: AbstractBaseUser, summar
         summary.imported += 1
     else:
         summary.duplicates += 1
-
-
-def articles_import(*, records: Iterable[Record], added_by: AbstractBaseUser) -> ImportSummary:
-    """Ingest every record; one failure does not stop the others."""
-    summary = ImportSummary()
-    for record in records:
-        articles_import_record(record=record, added_by=added_by, summary=summary)
-    return summary
 
 
 def text_stream(raw: io.BufferedIOBase) -> TextIO:

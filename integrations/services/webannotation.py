@@ -312,7 +312,7 @@ def annotations_import(*, article_id: int, user: AbstractBaseUser, annotations: 
 def _import_item(
     annotation: ParsedAnnotation, article: Article, user: AbstractBaseUser, start: int, end: int, exact: bool,
     report: ImportReport,
-) -> Item:  # fmt: skip
+) -> Item:
     revision_id = article.current_revision_id
     entry = {"index": annotation.index, "id": annotation.id, "kind": annotation.kind, "start": start, "end": end}
     item = _item_at(revision_id, annotation.kind, start, end)
@@ -347,7 +347,7 @@ def _import_review(annotation: ParsedAnnotation, item: Item, user: AbstractBaseU
             review, _item = review_submit(
                 item_id=item.pk, kind=item.kind, reviewer=user, verdict=annotation.verdict,
                 rationale=annotation.rationale, evidence=evidence, expected_version=version,
-            )  # fmt: skip
+            )
         except StaleVersion:
             continue
         report.reviewed.append({**entry, "review": review.pk, "unchanged": False})

@@ -64,7 +64,7 @@ def test_agreement_report_has_every_pair_and_alpha():
     assert report["items"] == 3 and report["reviewers"] == ["ann", "bob", "cy"]
     assert {tuple(p["reviewers"]): p["items"] for p in report["pairs"]} == {
         ("ann", "bob"): 2, ("ann", "cy"): 2, ("bob", "cy"): 1,
-    }  # fmt: skip
+    }
     assert -1 <= report["krippendorff_alpha"] <= 1
 
 

@@ -251,7 +251,7 @@ def test_item_answers_match_drf_field_by_field(serializer_class, article, review
     Item.objects.filter(kind=Item.Kind.CLAIM, score=0.9).update(
         assigned_to=reviewer, resolution_status="correct", resolution_note="Checked: ✓",
         resolved_at=timezone.now(), status_changed_at=timezone.now(), score=None, facets={"numbers": ["4.1"]},
-    )  # fmt: skip
+    )
     items = list(Item.objects.annotate(article_id=F("revision__article_id")).select_related("assigned_to"))
     assert {item.assigned_to_id for item in items} == {None, reviewer.pk}
 

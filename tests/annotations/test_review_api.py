@@ -127,7 +127,7 @@ def test_editor_resolution_decides_over_reviews(reviewer_client, editor_client, 
     response = editor_client.post(
         f"/api/v1/claims/{claim.pk}/resolve/", {"status": "correct", "note": "Checked the source."},
         format="json", HTTP_IF_MATCH=f'"{_version(claim)}"',
-    )  # fmt: skip
+    )
 
     assert response.status_code == 200
     assert response.json()["status"] == "correct" and response.json()["resolution_note"] == "Checked the source."
@@ -195,7 +195,7 @@ def test_reviewer_adds_a_quote_with_its_speaker(reviewer_client, article):
         {"article": article.pk, "start": start, "end": start + len("We are pleased"), "speaker": "Ann Minister",
          "speaker_start": speaker_start, "speaker_end": speaker_start + len("the minister"), "cue": "said"},
         format="json",
-    )  # fmt: skip
+    )
 
     assert response.status_code == 201, response.content
     assert response.json()["speaker"] == "Ann Minister" and response.json()["kind"] == "quote"

@@ -24,7 +24,7 @@ def test_new_text_moves_items_keeps_reviews_and_flags_what_changed(
     gone = Item.objects.create(
         kind="quote", revision=article.current_revision, start=BODY.index("We are"), end=BODY.index(",”"),
         text=BODY[BODY.index("We are") : BODY.index(",”")],
-    )  # fmt: skip
+    )
     _review(reviewer_client, kept, "correct", rationale="Matches the survey.")
     new_text = "Update: figures revised. " + BODY.replace("12 percent", "13 percent").replace(
         "“We are pleased,” the minister said.", ""

@@ -27,7 +27,7 @@ READS = [
     "/api/v1/articles/", "/api/v1/articles/{a}/", "/api/v1/articles/{a}/claims/", "/api/v1/claims/",
     "/api/v1/claims/{c}/", "/api/v1/claims/{c}/reviews/", "/api/v1/claims/{c}/comments/",
     "/api/v1/claims/{c}/history/", "/api/v1/quotes/", "/api/v1/stats/agreement/",
-]  # fmt: skip
+]
 RANK = {"anonymous_client": 0, "viewer_client": 1, "reviewer_client": 2, "editor_client": 3}
 NEEDED = {"viewer": 1, "reviewer": 2, "editor": 3}
 

@@ -32,7 +32,7 @@ def _desk() -> None:
                 kind=Item.Kind.QUOTE if offset == 4 else Item.Kind.CLAIM,
                 score=round(0.15 + 0.2 * offset, 2), created_at=now - dt.timedelta(days=number * 4),
                 status_changed_at=now if status != "unverified" else None, dismissed=(number == 5 and offset == 0),
-            )  # fmt: skip
+            )
             if status != "unverified":
                 verdicts = ["correct", "disputed"] if number % 2 else [status, status]
                 for reviewer, verdict in zip(reviewers, verdicts, strict=False):
@@ -74,7 +74,7 @@ def test_dashboard_numbers_match_the_database(new_page):
     split = {
         item for item in multi
         if {"correct", "disputed"} <= set(current.filter(item_id=item).values_list("verdict", flat=True))
-    }  # fmt: skip
+    }
     expect(page.locator("#multi-reviewed")).to_have_text(str(len(multi)))
     expect(page.locator("#disagreeing")).to_have_text(str(len(split)))
     expect(page.locator("#disagreement-rate")).to_have_text(f"{round(100 * len(split) / len(multi))}%")

@@ -145,7 +145,7 @@ def test_markup_in_an_article_and_in_reviews_renders_as_text(new_page):
     Review.objects.create(
         item=claim, reviewer=writer, verdict="correct", rationale="<b onmouseover=alert(1)>bold</b>",
         evidence=[{"url": "javascript:window.__xss='evidence'", "title": "<i>click</i>", "excerpt": ""}],
-    )  # fmt: skip
+    )
     page = new_page(_reviewer("rita"))
 
     _open(page, article)

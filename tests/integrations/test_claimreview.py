@@ -94,7 +94,7 @@ def test_rating_scale_and_desk_come_from_settings(viewer_client, article):
     assert review["reviewRating"] == {
         "@type": "Rating", "ratingValue": 2, "bestRating": 7, "worstRating": 1,
         "textualRating": "Misleading", "alternateName": "Misleading",
-    }  # fmt: skip
+    }
     assert review["author"] == {"@type": "Organization", "name": "Example Checks", "url": "https://checks.example.org"}
     assert review["url"] == f"https://checks.example.org/claim/{claim.pk}"
 

@@ -17,7 +17,7 @@ def _review(client, item, verdict, **extra):
     return client.post(
         f"/api/v1/{item.kind}s/{item.pk}/reviews/", {"verdict": verdict, **extra}, format="json",
         HTTP_IF_MATCH=f'"{version}"',
-    )  # fmt: skip
+    )
 
 
 def _selectors(annotation: dict) -> dict[str, dict]:
@@ -45,7 +45,7 @@ def test_export_is_an_annotation_collection_with_quote_and_position_selectors(vi
     assert selectors["TextQuoteSelector"]["suffix"] == BODY[claim.end : claim.end + 32]
     assert (selectors["TextPositionSelector"]["start"], selectors["TextPositionSelector"]["end"]) == (
         claim.start, claim.end,
-    )  # fmt: skip
+    )
     assert claim_annotation["target"]["source"] == "https://news.example.com/jobs"
     bodies = {body.get("purpose"): body for body in review_annotation["body"]}
     assert bodies["assessing"]["value"] == "correct"
@@ -116,7 +116,7 @@ def test_importing_the_same_annotations_twice_changes_nothing_the_second_time(ed
                 "target": {"selector": {"type": "TextQuoteSelector", "exact": SENTENCE_2}},
             },
         ],
-    }  # fmt: skip
+    }
 
     first = editor_client.post(f"/api/v1/articles/{article.pk}/annotations/", document, format="json").json()
     second = editor_client.post(f"/api/v1/articles/{article.pk}/annotations/", document, format="json").json()
@@ -133,7 +133,7 @@ def test_unanchorable_and_malformed_annotations_are_reported_not_dropped(editor_
         "type": "Annotation", "motivation": "highlighting", "id": "urn:x:good",
         "body": [{"type": "TextualBody", "purpose": "tagging", "value": "claim"}],
         "target": {"selector": [{"type": "TextPositionSelector", "start": 0, "end": len(SENTENCE_1)}]},
-    }  # fmt: skip
+    }
     missing = copy.deepcopy(good) | {"id": "urn:x:missing"}
     missing["target"] = {"selector": {"type": "TextQuoteSelector", "exact": "Penguins colonised the moon in 1850."}}
     no_selector = {"type": "Annotation", "id": "urn:x:none", "target": "https://example.com/"}

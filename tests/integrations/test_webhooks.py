@@ -65,7 +65,7 @@ def test_status_change_writes_a_delivery_per_subscriber_in_the_same_transaction(
         "article": article.pk, "item": claim.pk, "kind": "claim", "text": SENTENCE_1,
         "revision": article.current_revision_id, "status": "correct", "previous_status": "unverified",
         "actor": "editor", "at": None,
-    }  # fmt: skip
+    }
     assert len(callbacks) == 1
     assert sent_tasks == [
         ("integrations.tasks.deliver_webhook", [delivery.pk], {"queue": "extraction", "countdown": None})

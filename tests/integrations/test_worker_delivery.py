@@ -54,7 +54,7 @@ def test_extracted_article_is_delivered_signed_by_a_real_worker(editor, editor_c
     assert webhook_signature_valid(
         secret=SECRET, timestamp=headers["X-Factcheck-Timestamp"], body=request["body"],
         signature=headers["X-Factcheck-Signature"],
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 10
     while WebhookDelivery.objects.filter(status="succeeded").count() != 1 and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -37,7 +37,7 @@ def private_postgres():
         with tempfile.TemporaryDirectory(prefix="factcheck-migrate-") as var_dir:
             env = {**os.environ, "DATABASE_URL": postgres.url(TEMPLATE_DB), "FACTCHECK_VAR_DIR": var_dir}
             result = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env,
-                                    capture_output=True, text=True, timeout=300)  # fmt: skip
+                                    capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, f"migrate on the private cluster failed:\n{result.stdout}\n{result.stderr}"
         yield postgres
     finally:

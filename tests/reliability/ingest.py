@@ -41,7 +41,7 @@ def article_text(number: int, tag: str, poison: str | None = None) -> str:
         sentences.append(
             template.format(a=(number * 7 + index) % 90 + 2, b=(number + index) % 9 + 1,
                             month=_MONTHS[(number + index) % len(_MONTHS)], year=1990 + (number + index) % 34)
-        )  # fmt: skip
+        )
     if poison:
         sentences.insert(3, f"The file was marked {POISON_MARKERS[poison]} by the desk on {number} June.")
     return " ".join(sentences)

@@ -52,7 +52,7 @@ def render(results: dict) -> str:
         )
     if "poison_articles" in results:
         lines += ["", "| poison | status | attempts | seconds from ingestion to failed | error recorded on the job |",
-                  "| --- | --- | ---: | ---: | --- |"]  # fmt: skip
+                  "| --- | --- | ---: | ---: | --- |"]
         for kind, outcome in results["poison_articles"]["poison"].items():
             error = outcome["error"].replace("|", "\\|")
             lines.append(

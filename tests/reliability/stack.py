@@ -92,7 +92,7 @@ class PrivatePostgres:
             entry = pwd.getpwnam("postgres")
             os.chown(self.dir, entry.pw_uid, entry.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
-                  "--no-sync")  # fmt: skip
+                  "--no-sync")
         self.start()
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -164,7 +164,7 @@ class PrivateRedis:
                 ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                  "--dir", str(self.workdir)],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+            )
         wait_until(self.ping, timeout=15, what=f"redis-server on port {self.port}")
 
     def cli(self, *args: str) -> str:
@@ -204,7 +204,7 @@ class ServiceProcess:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "celery", *self.args], cwd=ROOT, env=self.env, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+            )
         return self
 
     def kill_hard(self) -> None:
@@ -283,7 +283,7 @@ class FaultStack:
             ["-A", app, "worker", "--queues", "extraction", "--concurrency", str(concurrency), "--pool", "prefork",
              "--without-mingle", "--without-gossip", "--loglevel", "INFO", "--hostname", f"{label}@%h"],
             self.env, self.workdir / f"{label}.log",
-        ).start()  # fmt: skip
+        ).start()
         self.processes.append(worker)
         return worker
 
@@ -291,7 +291,7 @@ class FaultStack:
         beat = ServiceProcess(
             ["-A", "factcheck", "beat", "--loglevel", "INFO", "--schedule", str(self.workdir / "beat-schedule")],
             self.env, self.workdir / "beat.log",
-        ).start()  # fmt: skip
+        ).start()
         self.processes.append(beat)
         return beat
 
@@ -299,7 +299,7 @@ class FaultStack:
         result = subprocess.run(
             [sys.executable, "-m", "tests.reliability.ingest", "--count", str(count), "--tag", tag, "--poison", poison],
             cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+        )
         if result.returncode != 0:
             raise RuntimeError(f"ingestion failed: {result.stderr[-3000:]}")
         return json.loads(result.stdout.strip().splitlines()[-1])
@@ -372,7 +372,7 @@ class FaultStack:
         stored = self.stored_items()
         jobs = self.query("SELECT id, status, attempts, last_error FROM annotations_extractionjob")
         report = {"jobs": len(jobs), "not_done": [], "missing_items": 0, "extra_items": 0, "duplicated_items": 0,
-                  "jobs_with_wrong_items": [], "attempts_over_one": 0, "errors": {}}  # fmt: skip
+                  "jobs_with_wrong_items": [], "attempts_over_one": 0, "errors": {}}
         for job_id, status, attempts, last_error in jobs:
             items = stored.get(job_id, [])
             if status != "done":

@@ -109,7 +109,7 @@ def test_worker_killed_with_sigkill_mid_batch_every_article_extracted_exactly_on
         in_flight_at_fault=at_kill["running"], not_done_at_fault=BATCH - at_kill["done"],
         recovered=BATCH - at_kill["done"], seconds_to_recover=round(recover_seconds, 1),
         seconds_measured_from="the new worker started",
-    ))  # fmt: skip
+    ))
     assert time.monotonic() - restarted < 120
     _assert_exactly_once(verdict, stack)
 
@@ -139,7 +139,7 @@ def test_redis_loses_every_message_mid_batch_the_sweep_recovers_every_job(fault_
         stack, verdict, fault=f"after {at_fault['done']} of {BATCH} jobs: {description}",
         not_done_at_fault=BATCH - at_fault["done"], recovered=BATCH - at_fault["done"],
         seconds_to_recover=round(recover_seconds, 1), seconds_measured_from="Redis was back, empty",
-    ))  # fmt: skip
+    ))
     assert time.monotonic() - back < 120
     _assert_exactly_once(verdict, stack)
 
@@ -167,7 +167,7 @@ def test_postgresql_crash_and_restart_mid_batch_workers_recover_and_nothing_is_h
         not_done_at_fault=BATCH - at_fault["done"], recovered=BATCH - at_fault["done"],
         seconds_to_recover=round(recover_seconds, 1), seconds_measured_from="PostgreSQL accepted connections again",
         half_written_done_jobs_seen=len(watcher.half_written), consistency_snapshots=watcher.snapshots,
-    ))  # fmt: skip
+    ))
     assert time.monotonic() - back < 120
     assert watcher.half_written == set(), f"done jobs seen without all their items: {sorted(watcher.half_written)}"
     assert watcher.snapshots > 20, "the watcher should have taken snapshots throughout"
@@ -215,7 +215,7 @@ def test_poison_articles_fail_with_their_error_and_the_rest_of_the_queue_keeps_f
         poison={kind: {"status": outcome[job_id][0], "attempts": outcome[job_id][1],
                        "seconds_from_ingest_to_failed": round(float(outcome[job_id][3] or 0), 1),
                        "error": outcome[job_id][2][:160]} for kind, job_id in poison_jobs.items()},
-    ))  # fmt: skip
+    ))
     assert all_seconds < 150
 
     assert healthy_not_done == [], f"healthy jobs not done: {verdict['errors']}"

@@ -30,7 +30,7 @@ def _manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.Compl
     base = {name: value for name, value in os.environ.items() if name not in _SCRUBBED}
     base["FACTCHECK_VAR_DIR"] = str(tmp_path)  # no shared state touched
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+                          capture_output=True, text=True, timeout=120)
 
 
 def test_check_deploy_is_clean_with_a_production_environment(tmp_path):
@@ -66,7 +66,7 @@ def test_debug_is_off_unless_the_environment_turns_it_on(tmp_path, env, expected
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={**base, "DJANGO_SETTINGS_MODULE": "factcheck.settings", "FACTCHECK_VAR_DIR": str(tmp_path), **env},
-    )  # fmt: skip
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected

@@ -110,7 +110,7 @@ def test_a_strong_password_is_accepted():
 @pytest.mark.parametrize("method", ["options", "get", "post"])
 def test_no_cors_headers_are_sent_to_another_origin(editor_client, method, published_jobs):
     headers = {"HTTP_ORIGIN": "https://evil.example", "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "POST",
-               "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "authorization, content-type"}  # fmt: skip
+               "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "authorization, content-type"}
     kwargs = {"data": TEXT, "format": "json"} if method == "post" else {}
 
     response = getattr(editor_client, method)("/api/v1/articles/", **kwargs, **headers)
@@ -146,7 +146,7 @@ def test_session_and_csrf_cookies_are_secure_and_the_session_cookie_is_http_only
         {"username": editor.username, "password": "a long and unusual passphrase 77",
          "csrfmiddlewaretoken": csrf.value},
         secure=True,
-    )  # fmt: skip
+    )
 
     assert response.status_code == 302, "login should succeed"
     session = response.cookies[settings.SESSION_COOKIE_NAME]

@@ -64,7 +64,7 @@ def test_median_time_to_verdict_reads_reviewed_items_only():
         ItemFactory(
             revision=revision, start=offset, length=3, status=Item.Status.CORRECT,
             created_at=NOW - dt.timedelta(hours=24), status_changed_at=NOW - dt.timedelta(hours=24 - hours),
-        )  # fmt: skip
+        )
     ItemFactory(revision=revision, start=9, length=3, created_at=NOW - dt.timedelta(days=90))  # unverified
 
     figure = dashboard.time_to_verdict()
@@ -106,7 +106,7 @@ def test_queue_health_counts_jobs_oldest_queued_latency_and_heartbeat():
         JobFactory(
             revision=revision, status="done", created_at=NOW - dt.timedelta(minutes=10),
             finished_at=NOW - dt.timedelta(minutes=10) + dt.timedelta(seconds=seconds),
-        )  # fmt: skip
+        )
     two_hours_ago = NOW - dt.timedelta(hours=2)
     JobFactory(  # finished more than an hour ago: not in the latency
         revision=revision, status="done", created_at=two_hours_ago - dt.timedelta(hours=1), finished_at=two_hours_ago

@@ -208,12 +208,12 @@ def test_kept_figures_read_back_are_the_figures_computed(revision):
     ItemFactory(revision=revision, start=6, length=3, dismissed=True)
     ItemFactory(revision=revision, kind=Item.Kind.QUOTE, start=0, length=4, status=Item.Status.CORRECT)
     for offset, extra in enumerate([dt.timedelta(hours=1), dt.timedelta(hours=2, microseconds=123457),
-                                    dt.timedelta(days=3)], start=10):  # fmt: skip
+                                    dt.timedelta(days=3)], start=10):
         created_at = now - dt.timedelta(days=5)
         ItemFactory(
             revision=revision, start=offset, length=3, status=Item.Status.DISPUTED,
             created_at=created_at, status_changed_at=created_at + extra,
-        )  # fmt: skip
+        )
     split = Item.objects.get(start=10)
     ana, ben = UserFactory(username="ana"), UserFactory(username="ben")
     Review.objects.create(item=split, reviewer=ana, verdict="correct", created_at=now - dt.timedelta(days=2))
@@ -224,7 +224,7 @@ def test_kept_figures_read_back_are_the_figures_computed(revision):
 
     assert DashboardSnapshot.objects.count() == 1
     for key in ("items", "backlog", "backlog_total", "time_to_verdict", "reviewers", "disagreement",
-                "desk_as_of", "durations", "charts"):  # fmt: skip
+                "desk_as_of", "durations", "charts"):
         assert read_back[key] == computed[key], f"{key} changed on its way through the snapshot row"
     live_backlog = dashboard.unverified_backlog(now=now)
     assert read_back["time_to_verdict"]["median"] == dt.timedelta(hours=2, microseconds=123457)

@@ -188,7 +188,7 @@ def test_a_redirect_to_a_private_address_is_refused_at_that_hop(
 
     with pytest.raises(PermanentExtractionError, match=message):
         fetch_page(f"http://news.test:{internal.server_address[1]}/story", allow_private=False, resolver=resolve,
-                   **LIMITS)  # fmt: skip
+                   **LIMITS)
 
     assert [path for path, _ in internal.hits] == ["/story"], "the first hop was fetched"
     assert internal_second.hits == [], "the private target of the redirect must not have been contacted"
@@ -259,7 +259,7 @@ def test_a_page_that_trickles_in_is_cut_at_the_time_limit(internal):
 
     with pytest.raises(TransientExtractionError, match=r"took longer than 1 s|Could not read"):
         fetch_page(f"http://127.0.0.1:{internal.server_address[1]}/slow", allow_private=True, timeout=1.0,
-                   max_bytes=100_000, max_redirects=0)  # fmt: skip
+                   max_bytes=100_000, max_redirects=0)
     assert time.monotonic() - started < 2.5
 
 
@@ -287,11 +287,11 @@ def _certificates(directory, name: str) -> tuple[str, str, str]:
         subprocess.run(["openssl", *args], cwd=directory, check=True, capture_output=True, timeout=60)
 
     run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
-        "-subj", "/CN=Test CA")  # fmt: skip
+        "-subj", "/CN=Test CA")
     run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", f"/CN={name}")
     (directory / "ext.cnf").write_text(f"subjectAltName=DNS:{name}\n")
     run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-        "-out", "server.pem", "-days", "1", "-extfile", "ext.cnf")  # fmt: skip
+        "-out", "server.pem", "-days", "1", "-extfile", "ext.cnf")
     return str(directory / "ca.pem"), str(directory / "server.pem"), str(directory / "server.key")
 
 

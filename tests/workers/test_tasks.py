@@ -92,7 +92,7 @@ def test_complete_writes_quote_fields(db):
     quote = QuoteSpan(
         start=start, end=end, text=BODY[start:end], speaker="Anna Example",
         speaker_start=BODY.index("Example said"), speaker_end=BODY.index(" said."), cue="said",
-    )  # fmt: skip
+    )
 
     extraction_job_complete(job_id=article.current_job_id, extraction=Extraction([], [quote], "v"))
 

@@ -31,7 +31,7 @@ REVIEWERS = 50
 TABLES = [
     "annotations_historyevent", "annotations_comment", "annotations_review", "annotations_item",
     "annotations_workerheartbeat",
-]  # fmt: skip
+]
 
 # Each statement gets %(articles)s, %(editor)s, %(first_reviewer)s. Shapes of a desk after a
 # few months: 90 days of articles, 70% of items unverified, 2% dismissed, reviewed items with
@@ -105,7 +105,7 @@ class Command(BaseCommand):
 
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(TABLES)}, annotations_article, annotations_articlerevision, "
-                           "annotations_extractionjob CASCADE")  # fmt: skip
+                           "annotations_extractionjob CASCADE")
         User.objects.filter(username__startswith="scale-").delete()
         editor = User.objects.create(username="scale-editor", is_staff=True, is_superuser=True)
         editor.groups.add(Group.objects.get(name="editor"))
@@ -158,7 +158,7 @@ class Command(BaseCommand):
             ("admin claims: assigned to nobody, > 30 days", page(claims + "?assigned=nobody&age=older")),
             ("admin claims: search 'unemployment'", page(claims + "?q=unemployment")),
             ("admin extraction jobs: failed", page("/admin/annotations/extractionjob/?status__exact=failed")),
-        ]  # fmt: skip
+        ]
         for label, run in cases:
             self._time(label, run, repeat)
 

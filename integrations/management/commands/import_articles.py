@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format", choices=FORMATS, default=None,
             help="Format of every input (default: from each file's suffix; jsonl for standard input).",
-        )  # fmt: skip
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar (it goes to stderr).")
 
     def handle(self, *args, path: str, username: str, format: str | None, no_progress: bool, **options) -> None:
