@@ -10,18 +10,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from workers.extraction.lexicon import DATE_DAYS, MONTH_ABBREVIATIONS, MONTHS, THIRD_PERSON_PRONOUNS, WEEKDAYS
 from workers.extraction.names import NameIndex, is_pronoun
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
-    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
+# Longest first, so that "September" is tried before "Sept" and "Sep".
+_MONTH = rf"(?:{'|'.join(sorted((*MONTHS, *MONTH_ABBREVIATIONS), key=len, reverse=True))})\.?"
+_WEEKDAY = "|".join(WEEKDAYS)
 _DATE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
     rf"|{_MONTH}\s+\d{{4}}|(?:in|since|by|until|from|of|during)\s+(?:19|20)\d\d(?:s)?"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}"
-    r"|(?:last|next|this|on)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year)"
-    r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|tomorrow)\b"
+    rf"|(?:last|next|this|on)\s+(?:{_WEEKDAY}|week|month|year)"
+    rf"|(?:{_WEEKDAY})|{'|'.join(DATE_DAYS)})\b"
 )
 _SCALE = r"(?:hundred|thousand|million|billion|trillion|bn|m|k)\b"
 _UNIT = (
@@ -71,9 +71,11 @@ _MULTIWORD_PLACE = re.compile(
 )
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-zà-ÿ]+\b")
 _IN_PLACE = re.compile(r"\b(?:in|from|to|near|outside)\s+([A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?)(?=[\s,.;])")
+# "[Hh]e|[Ss]he|[Tt]hey"
+_EITHER_CASE_PRONOUN = "|".join(f"[{pronoun[0].upper()}{pronoun[0]}]{pronoun[1:]}" for pronoun in THIRD_PERSON_PRONOUNS)
 _ATTRIBUTED_TO = re.compile(
     r"\b[Aa]ccording\s+to\s+(?P<a>(?:the\s+)?[\w’'\-. ]{2,60}?)(?=[,.;]|$)"
-    r"|(?P<b>(?:the\s+)?(?:[A-Z][\w’'\-.]*\s+){0,4}[A-Z][\w’'\-.]*|[Hh]e|[Ss]he|[Tt]hey)\s+"
+    rf"|(?P<b>(?:the\s+)?(?:[A-Z][\w’'\-.]*\s+){{0,4}}[A-Z][\w’'\-.]*|{_EITHER_CASE_PRONOUN})\s+"
     r"(?:said|says|stated|told|claimed|announced|added|wrote|argued|insisted|warned)\b"
     r"|\b(?:said|says|stated|claimed|announced)\s+(?P<c>(?:the\s+)?(?:[A-Z][\w’'\-.]*\s*){1,4})(?=[,.;]|$)"
 )

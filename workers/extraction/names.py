@@ -17,44 +17,60 @@ from __future__ import annotations
 import bisect
 import re
 
-_PRONOUNS = frozenset("he she they i we it him her them his hers their".split())
-_TITLE_WORDS = frozenset(
-    "mr mrs ms dr sen rep gov gen lt col capt sgt prof rev pres adm maj cpl supt insp det hon sir dame lord lady "
-    "president senator governor general minister secretary chancellor judge justice mayor representative speaker "
-    "congressman congresswoman ambassador director chairman chairwoman chief prime king queen prince princess pope "
-    "sheriff commissioner councilman councilwoman candidate nominee former vice deputy spokesman spokeswoman".split()
+from workers.extraction.lexicon import (
+    FEMALE_PRONOUNS,
+    FEMALE_TITLES,
+    MALE_PRONOUNS,
+    MALE_TITLES,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    NAME_RUN_PARTICLES,
+    NAME_RUN_TITLES,
+    POSSESSIVES,
+    PRONOUNS,
+    SENTENCE_OPENING_CUES,
+    SPELLED_TITLES,
+    SUBJECT_PRONOUNS,
+    TITLE_ABBREVIATIONS,
+    WEEKDAYS,
 )
+
+_PRONOUNS = frozenset(pronoun.lower() for pronoun in PRONOUNS)
+_TITLE_WORDS = frozenset((*(title.lower() for title in TITLE_ABBREVIATIONS), *SPELLED_TITLES))
 # Capitalised words that start a sentence or name a thing, not a person.
 _NOT_PERSON_WORDS = frozenset(
-    "the a an this that these those it its in on at for to from by with of and or but if when while after before "
-    "as he she they we i you his her their our my your there here what why how who where which "
-    "january february march april may june july august september october november december monday tuesday "
-    "wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec "
+    (
+        *(word.lower() for word in (*SUBJECT_PRONOUNS, *MONTHS, *MONTH_ABBREVIATIONS, *WEEKDAYS)),
+        *POSSESSIVES, *SENTENCE_OPENING_CUES,
+    )
+) | frozenset(
+    "the a an this that these those it in on at for to from by with of and or but if when while after before "
+    "as you there here what why how who where which "
     "party department ministry house senate congress court university college school news times post journal "
     "street avenue road county city state states republic union council committee commission agency office "
     "company inc corp ltd group bank fund foundation institute association center centre club church army "
     "navy force forces police airlines network media press television radio tv cnn fox nbc abc cbs msnbc "
     "democrats republicans democratic republican gop white america american americans united nations european "
     "north south east west new york washington london twitter facebook instagram youtube google "
-    "obamacare medicare medicaid isis islamic said says added asked wrote replied".split()
+    "obamacare medicare medicaid isis islamic".split()
 )
 _NAME_RUN = re.compile(
-    r"(?<![\w’'])(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev)\.?\s+)?"
-    r"[A-Z][a-zà-ÿ][A-Za-zà-ÿ’'\-]*(?:\s+(?:[A-Z]\.\s*)*(?:(?:de|van|von|bin|al|da|del|la|le|di)\s+)?[A-Z][a-zà-ÿ][A-Za-zà-ÿ’'\-]*){0,3}"
+    rf"(?<![\w’'])(?:(?:{'|'.join(NAME_RUN_TITLES)})\.?\s+)?"
+    rf"[A-Z][a-zà-ÿ][A-Za-zà-ÿ’'\-]*(?:\s+(?:[A-Z]\.\s*)*(?:(?:{'|'.join(NAME_RUN_PARTICLES)})\s+)?"
+    r"[A-Z][a-zà-ÿ][A-Za-zà-ÿ’'\-]*){0,3}"
 )
-_MALE_TITLES = frozenset("mr sir lord king prince congressman councilman spokesman chairman".split())
-_FEMALE_TITLES = frozenset(
-    "mrs ms miss dame lady queen princess congresswoman councilwoman spokeswoman chairwoman".split()
-)
+_MALE_TITLES = frozenset(MALE_TITLES)
+_FEMALE_TITLES = frozenset(FEMALE_TITLES)
 _GENDERED_PRONOUN = re.compile(
-    r"(?<![\w’'])(?:(?P<male>he|him|his|himself)|(?P<female>she|her|hers|herself))(?![\w’'])", re.IGNORECASE
+    rf"(?<![\w’'])(?:(?P<male>{'|'.join(MALE_PRONOUNS)})|(?P<female>{'|'.join(FEMALE_PRONOUNS)}))(?![\w’'])",
+    re.IGNORECASE,
 )
 # Quotations within a paragraph, for telling which mentions sit inside one.
 _QUOTED = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"|''[^\n]*?''")
 _PLACE_BEFORE = re.compile(r"(?<![\w’'])(?:[Tt]he|in|at|near|into|across|outside|inside|throughout)\s+$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’']*\s|\n")
-_MALE_PRONOUNS = frozenset("he him his himself".split())
-_FEMALE_PRONOUNS = frozenset("she her hers herself".split())
+_MALE_PRONOUNS = frozenset(MALE_PRONOUNS)
+_FEMALE_PRONOUNS = frozenset(FEMALE_PRONOUNS)
 # A pronoun votes for the person mentioned last before it only when that mention is this close.
 _VOTE_DISTANCE = 200
 # How many earlier mentions a pronoun may skip to find a person of its gender.

@@ -46,6 +46,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from workers.extraction.lexicon import (
+    MONTHS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    NEAR_DAYS,
+    SENTENCE_OPENING_CUES,
+    SPEAKER_RULE_MONTH_ABBREVIATIONS,
+    SPEECH_DAYS,
+    SUBJECT_PRONOUNS,
+    THIRD_PERSON_POSSESSIVES,
+    THIRD_PERSON_PRONOUNS,
+    TITLE_ABBREVIATIONS,
+    WEEKDAYS,
+)
 from workers.extraction.names import NameIndex, is_pronoun
 from workers.extraction.types import QuoteSpan
 
@@ -88,21 +102,29 @@ _CUE_ALTERNATION = "|".join(sorted(CUE_WORDS, key=len, reverse=True))
 _CUE = rf"(?:according\s+to|point(?:ed|s|ing)?\s+out|went\s+on|goes\s+on|puts?\s+it|(?:{_CUE_ALTERNATION})\b)"
 
 # Titles written before a name; their full stop never ends a sentence (see _SENTENCE_BREAK).
-_TITLE_WORDS = "Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Capt Sgt Prof Rev Pres Adm Maj Cpl Supt Insp Det Hon".split()
 # "Jr.", "Sr." and "St." belong to names too, but may end a sentence ("... Martin Luther King Jr.").
-_TITLE = rf"(?:{'|'.join(_TITLE_WORDS)}|Sr|Jr|St)\.?"
-_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_TITLE = rf"(?:{'|'.join((*TITLE_ABBREVIATIONS, *NAME_SUFFIXES, 'St'))})\.?"
+_WEEKDAY = rf"(?:{'|'.join(WEEKDAYS)})"
 _NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
-_NAME_LINK = r"(?:de|van|von|bin|al|da|del|la|le|di|du|der|den|ter|y)"
+_NAME_LINK = rf"(?:{'|'.join(NAME_PARTICLES)})"
 _PROPER_NAME = rf"(?:{_TITLE}\s+)?{_NAME_WORD}(?:\s+(?:{_NAME_LINK}\s+)?{_NAME_WORD}){{0,4}}"
-_PRONOUN = r"(?:he|she|they|I|we|He|She|They|We)"
+
+
+def _either_case(words: tuple[str, ...]) -> str:
+    """An alternation of ``words`` as written, then capitalised: "he|we|I|He|We"."""
+    return "|".join((*words, *(word.capitalize() for word in words if not word[0].isupper())))
+
+
+_PRONOUN = rf"(?:{_either_case(SUBJECT_PRONOUNS)})"
+# "[Hh]is|[Hh]er|[Tt]heir|[Ii]ts"
+_POSSESSIVE = "|".join(f"[{word[0].upper()}{word[0]}]{word[1:]}" for word in THIRD_PERSON_POSSESSIVES)
 _DETERMINER = (
-    r"(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any)"
+    rf"(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne|{_POSSESSIVE}|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any)"
 )
 # Where a speaker phrase stops: punctuation, or a word that starts circumstance ("on Tuesday").
 _PHRASE_END = (
     r"(?=\s*[,.;:!?)(]|\s+(?:on|in|at|during|who|after|before|when|as|while|about|to|from|last|this|"
-    r"yesterday|today|earlier|later|recently|told|said|says)\b|\s*$)"
+    rf"{'|'.join(NEAR_DAYS)}|earlier|later|recently|told|said|says)\b|\s*$)"
 )
 # "the campaign's spokesman", "a senior official", "another source", "one aide"
 _DESCRIPTION = rf"(?:{_DETERMINER}(?:\s+[\w’'\-]+){{1,9}}?{_PHRASE_END})"
@@ -122,7 +144,7 @@ _APPOSITIVE = r"(?:\s*\([^()\n]{1,30}\))?(?:,\s[^!?\n“”\"]{1,110}?,)?"
 _ADVERB = (
     r"(?:(?:[a-z]+ly|also|later|then|once|still|just|never|even|has|had|have|will|would|may|might|could|can|"
     rf"should|must|did|does|do|was|were|is|are|been|(?:on\s+)?{_WEEKDAY}|"
-    r"yesterday|today|tonight)\s+){0,3}"
+    rf"{'|'.join(SPEECH_DAYS)})\s+){{0,3}}"
 )
 
 # Attribution after a closing mark: ", she said", " said the senator", ", according to the ministry".
@@ -149,9 +171,11 @@ _AFTER_SPEAKER_VERB = re.compile(
 _AFTER_VERB_SPEAKER = re.compile(
     rf"[\s,;:—–\-]*(?P<cue>{_PAST_VERB})\s+(?P<speaker>{_PROPER_NAME}|{_DESCRIPTION})"
 )
-# A sentence that opens with its cue: "Said Comey, "..."", "Added the senator: "..."".
+# A sentence that opens with its cue: "Said Comey, "..."", "Added the senator: "..."". "Asked" takes no
+# appositive, so it has a branch of its own.
+_OPENING_CUE = "|".join(cue.capitalize() for cue in SENTENCE_OPENING_CUES if cue != "asked")
 _INVERTED_CUE_BEFORE = re.compile(
-    rf"^\W*(?:(?P<cue>Said|Says|Added|Wrote|Replied)\s+(?P<speaker>{_SPEAKER})"
+    rf"^\W*(?:(?P<cue>{_OPENING_CUE})\s+(?P<speaker>{_SPEAKER})"
     rf"(?:\s+(?:of|from|at)\s+[^,“”\"\n]{{1,60}}?)?(?:,\s[^“”\"\n]{{1,150}}?)?"
     rf"|(?P<asked>Asked)\s+(?P<asked_speaker>{_SPEAKER}))\s*[,:]\s*$"
 )
@@ -208,8 +232,7 @@ _COMMA_BEFORE = re.compile(r",\s*$")
 _BARE_COMMA = re.compile(r"\s*,\s*")
 # Capitalised words after a cue that say when, not who: "said Tuesday", "wrote in March".
 _CALENDAR_WORD = re.compile(
-    rf"(?:{_WEEKDAY}|January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\b"
+    rf"(?:{_WEEKDAY}|{'|'.join(MONTHS)}|{'|'.join(SPEAKER_RULE_MONTH_ABBREVIATIONS)})\b"
 )
 # Cues whose object is the person spoken to ("told POLITICO", "asked the crowd"), never inverted.
 _ADDRESSEE_CUES = frozenset(
@@ -239,14 +262,14 @@ _LEADING_CONJUNCTION = re.compile(
     r"(?:(?:[Aa]nd|[Bb]ut|[Ss]o|[Yy]et|[Tt]hen|[Aa]s|[Ww]hile|[Ww]hen|[Ww]henever|[Tt]hough|[Aa]lthough|[Ii]f|"
     r"[Bb]ecause|[Ss]ince|[Oo]nce|[Uu]ntil|[Uu]nless|[Ww]here|[Ww]hereas|[Ii]n\s+which|[Ee]ven)\s+)+(?=\S)"
 )
-_LAST_PRONOUN = re.compile(r"(?<![\w’'])(?:he|she|they|we|I|He|She|They|We)[\s,]*$")
+_LAST_PRONOUN = re.compile(rf"(?<![\w’']){_PRONOUN}[\s,]*$")
 # First words of a phrase that is not a speaker: function words that start a sentence or a clause.
 _NOT_SPEAKER_WORDS = frozenset(
     "but and so that then if what there here it’s it's in on at of for with by from during when while "
     "whenever after before as because although though since once until unless where whereas "
     "or yet ever likewise similarly together outside inside beyond "
-    "last also now today yesterday tonight instead however indeed meanwhile later earlier".split()
-)
+    "last also now instead however indeed meanwhile later earlier".split()
+) | frozenset(SPEECH_DAYS)
 _CLOSING_MARK = re.compile(r"[,.!?]?(?:''|[\"”»])")
 # An introductory phrase before the subject: "On Thursday,", "after remaining neutral for months,",
 # "Speaking to reporters,", "Later,", "In a statement to the Observer,".
@@ -262,12 +285,12 @@ _CLAUSE_SUBJECT = re.compile(
     rf"[\s,;:—–\-]*(?P<speaker>{_PRONOUN}\b|{_DETERMINER}(?:\s+[\w’'\-]+){{1,9}}?(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b)"
     rf"|{_DESCRIPTION}|{_PROPER_NAME})"
 )
-_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They)\b")
+_SUBJECT_PRONOUN = re.compile(rf"\b(?:{_either_case(THIRD_PERSON_PRONOUNS)})\b")
 
 # A full stop before a closing parenthesis ends the sentence only when a new sentence follows:
 # "Rep. Jo Ames (D-N.Y.) said" and "(R-S.C.):" go on.
 # The full stop of a title or an initial ("Ms. Ames", "George W. Bush") does not end a sentence.
-_ABBREVIATIONS = [*_TITLE_WORDS, "Sens", "Reps", "Gens"]
+_ABBREVIATIONS = [*TITLE_ABBREVIATIONS, "Sens", "Reps", "Gens"]
 # Checked once a full stop has matched, so that the look-behinds run only at full stops.
 _NOT_AN_ABBREVIATION = r"(?<!\s[A-Z]\.)" + "".join(rf"(?<!\b{word}\.)" for word in _ABBREVIATIONS)
 _SENTENCE_BREAK = re.compile(rf"(?:\.{_NOT_AN_ABBREVIATION}|[!?])(?=[\s\"“”’]|\)\s+[\"“”A-Z]|$)|\n")

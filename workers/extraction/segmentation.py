@@ -15,17 +15,30 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from workers.extraction.lexicon import (
+    COURTESY_TITLES,
+    MONTH_ABBREVIATIONS,
+    NAME_SUFFIXES,
+    NEAR_DAYS,
+    SEGMENTATION_TITLES,
+    SUBJECT_PRONOUNS,
+    THIRD_PERSON_POSSESSIVES,
+    TITLE_ABBREVIATIONS,
+)
+
 # Abbreviations after which a full stop never ends a sentence (titles, months, "No. 1").
 _NEVER_FINAL = frozenset(
-    "mr mrs ms mx dr prof sen rep gov gen lt col capt cmdr cpl sgt maj adm brig pres supt insp det rev hon fr "
-    "st mt ft jan feb mar apr jun jul aug sep sept oct nov dec no nos vol pp art fig op vs v cf approx est "
-    "dept univ assn bros gov't e.g i.e etc al".split()
-)
+    word.lower() for word in (*TITLE_ABBREVIATIONS, *SEGMENTATION_TITLES, *MONTH_ABBREVIATIONS)
+) | frozenset("st mt ft no nos vol pp art fig op vs v cf approx est dept univ assn bros gov't e.g i.e etc al".split())
 # Abbreviations that may also end a sentence ("... in the U.S." / "... Apple Inc.").
-_MAYBE_FINAL = frozenset("u.s u.k u.n e.u inc corp ltd co jr sr a.m p.m d.c n.y l.a plc llc".split())
+_MAYBE_FINAL = frozenset(suffix.lower() for suffix in NAME_SUFFIXES) | frozenset(
+    "u.s u.k u.n e.u inc corp ltd co a.m p.m d.c n.y l.a plc llc".split()
+)
 _SENTENCE_OPENERS = frozenset(
-    "the a an he she it they we i this that these those there his her their its but and so yet in on at for "
-    "as after before when while if however meanwhile still also then now today yesterday last mr mrs ms dr".split()
+    word.lower() for word in (*SUBJECT_PRONOUNS, *THIRD_PERSON_POSSESSIVES, *NEAR_DAYS, *COURTESY_TITLES)
+) | frozenset(
+    "the a an it this that these those there but and so yet in on at for "
+    "as after before when while if however meanwhile still also then now last".split()
 )
 _CANDIDATE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.']*)\.$")
