@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from annotations.web.views import admin_dashboard
+from annotations.dashboard.views import admin_dashboard
 from factcheck.api.health import health
 
 urlpatterns = [

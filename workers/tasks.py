@@ -107,7 +107,7 @@ def record_worker_heartbeat(self) -> None:
     """Periodic (beat): the worker that runs this notes it is alive; the admin dashboard shows it."""
     import socket
 
-    from annotations.services.heartbeats import worker_heartbeat_record
+    from annotations.dashboard.heartbeats import worker_heartbeat_record
 
     worker_heartbeat_record(hostname=self.request.hostname or socket.gethostname())
 
@@ -119,7 +119,7 @@ def refresh_dashboard() -> None:
     Idempotent: it overwrites the one snapshot row, so a duplicate or late message costs a
     recomputation and nothing else.
     """
-    from annotations.dashboard import desk_snapshot_refresh
+    from annotations.dashboard.snapshot import desk_snapshot_refresh
 
     snapshot = desk_snapshot_refresh()
     logger.info("Dashboard figures recomputed in %.2f s", snapshot.seconds)

@@ -1,25 +1,21 @@
-"""Views of the review pages and the admin dashboard: read with selectors, render a template."""
+"""Views of the review pages: read with selectors, render a template (the admin dashboard is
+``annotations.dashboard.views``)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_http_methods
 
 from annotations import selectors
-from annotations.dashboard import dashboard_figures, desk_snapshot_refresh, duration_text
 from annotations.models import ExtractionJob
 from factcheck.api.pagination import CappedCountPaginator
 from factcheck.roles import EDITOR, REVIEWER, VIEWER, user_has_role
 
 ARTICLES_PER_PAGE = 50
-# An article whose page is still being fetched has no text, hence no items yet.
 
 
 @login_required
@@ -37,6 +33,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     assigned = selectors.items_assigned_counts(user=request.user, revision_ids=revision_ids)
     rows = []
     for article in page:
+        # An article whose page is still being fetched has no text, hence no items yet.
         article_counts = counts.get(article.current_revision_id) or selectors.empty_item_counts()
         rows.append(
             {
@@ -93,22 +90,3 @@ def article_review(request: HttpRequest, pk: int) -> HttpResponse:
     }
     return render(request, "annotations/article_review.html", {"article": article, "config": config})
 
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def admin_dashboard(request: HttpRequest) -> HttpResponse:
-    """The admin's dashboard (wrapped in ``admin.site.admin_view`` by the URL map: staff only,
-    and CSRF-checked).
-
-    POST ("Recompute now") recomputes the desk-wide figures and keeps them, then redirects to the
-    page, so reloading it does not recompute again.
-    """
-    from django.contrib import admin, messages
-
-    if request.method == "POST":
-        snapshot = desk_snapshot_refresh()
-        messages.success(
-            request, f"Desk figures recomputed in {duration_text(dt.timedelta(seconds=snapshot.seconds))}."
-        )
-        return redirect(request.path)
-    context = {**admin.site.each_context(request), "title": "Dashboard", **dashboard_figures()}
-    return render(request, "admin/annotations/dashboard.html", context)

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from annotations.dashboard.heartbeats import worker_heartbeat_record
 from annotations.models import ExtractionJob, Item, Review
-from annotations.services.heartbeats import worker_heartbeat_record
 from tests.e2e.conftest import screenshot
 from tests.factories import ItemFactory, JobFactory, UserFactory, article_with_revision
 

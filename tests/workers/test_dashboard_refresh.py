@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from annotations.dashboard import DESK_FIGURES_FORMAT
+from annotations.dashboard.snapshot import DESK_FIGURES_FORMAT
 from annotations.models import DashboardSnapshot, Item, Review
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 from workers.tasks import refresh_dashboard

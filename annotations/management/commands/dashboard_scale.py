@@ -18,12 +18,17 @@ import statistics
 import time
 from collections.abc import Callable
 
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from annotations.dashboard import figures
+from annotations.dashboard.snapshot import desk_snapshot_refresh
+from annotations.models import Item, Review
 
 ITEMS_PER_ARTICLE = 10
 REVIEWERS = 50
@@ -101,8 +106,6 @@ class Command(BaseCommand):
         self._measure(repeat)
 
     def _load(self, articles: int) -> None:
-        from django.contrib.auth.models import Group, User
-
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(TABLES)}, annotations_article, annotations_articlerevision, "
                            "annotations_extractionjob CASCADE")
@@ -121,11 +124,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Loaded in {time.perf_counter() - started:.0f} s.")
 
     def _measure(self, repeat: int) -> None:
-        from django.contrib.auth.models import User
-
-        from annotations import dashboard
-        from annotations.models import Item, Review
-
         now = timezone.now()
         self.stdout.write(
             f"\nRows: {Item.objects.count()} items, {Review.objects.count()} reviews.\n"
@@ -144,13 +142,13 @@ class Command(BaseCommand):
 
         claims = "/admin/annotations/claim/"
         cases: list[tuple[str, Callable[[], object]]] = [
-            ("items by kind and status", dashboard.items_by_status),
-            ("unverified backlog by age and score", lambda: dashboard.unverified_backlog(now=now)),
-            ("median time to verdict", dashboard.time_to_verdict),
-            ("reviews per reviewer, 7 and 30 days", lambda: dashboard.reviews_per_reviewer(now=now)),
-            ("disagreement rate", dashboard.disagreement),
-            ("queue health (jobs, oldest, p50/p95, beat)", lambda: dashboard.queue_health(now=now)),
-            ("desk figures refresh (beat's task)", dashboard.desk_snapshot_refresh),
+            ("items by kind and status", figures.items_by_status),
+            ("unverified backlog by age and score", lambda: figures.unverified_backlog(now=now)),
+            ("median time to verdict", figures.time_to_verdict),
+            ("reviews per reviewer, 7 and 30 days", lambda: figures.reviews_per_reviewer(now=now)),
+            ("disagreement rate", figures.disagreement),
+            ("queue health (jobs, oldest, p50/p95, beat)", lambda: figures.queue_health(now=now)),
+            ("desk figures refresh (beat's task)", desk_snapshot_refresh),
             ("dashboard page, fresh snapshot", page("/admin/dashboard/")),
             ("review desk article list /review/", page("/review/")),
             ("admin claims list", page(claims)),

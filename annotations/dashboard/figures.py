@@ -1,32 +1,25 @@
-"""The desk's dashboard: aggregate reads over items, reviews and extraction jobs.
+"""The dashboard's figures: aggregate reads over items, reviews and extraction jobs. Reads only.
 
 Every figure is one grouped or conditional aggregate that an index answers (see migration
 ``0006_dashboard``), so computing them costs the same dozen queries with a thousand items or a
 million. Nothing here loads rows to count them in Python.
 
 The desk-wide figures (items by status, backlog, time to verdict, reviewers, disagreement)
-read a large share of the tables by design: at a million items they take most of a second.
-They are kept in a ``DashboardSnapshot`` row that a periodic task recomputes every
-``DASHBOARD_REFRESH_SECONDS``; the page reads that row, and computes it itself when it is
-missing, older than two intervals (beat or the workers down) or of an older format, or when a
-staff member asks ("Recompute now"). The extraction queue's figures are cheap and always live.
-
+read a large share of the tables by design: at a million items they take most of a second, so
+the page shows them from a kept snapshot (``annotations.dashboard.snapshot``). The extraction
+queue's figures (``queue_health``) are cheap and always read live.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import time
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
-from django.utils import timezone
 
-from annotations.models import DashboardSnapshot, ExtractionJob, Item, Review, WorkerHeartbeat
+from annotations.models import ExtractionJob, Item, Review, WorkerHeartbeat
 
 # Buckets of the unverified backlog. Ages are upper bounds; the last bucket is open-ended.
 AGE_BUCKETS: list[tuple[str, dt.timedelta | None]] = [
@@ -216,169 +209,4 @@ def queue_health(*, now: dt.datetime) -> dict[str, object]:
         "heartbeat_age": now - heartbeat.seen_at if heartbeat else None,
         # Three missed beats in a row: no worker is consuming the queue (or beat is down).
         "heartbeat_stale": heartbeat is None or now - heartbeat.seen_at > stale_after,
-    }
-
-
-@dataclass
-class Bar:
-    """One bar of a server-rendered SVG chart; ``width`` is a percentage of the longest bar."""
-
-    label: str
-    value: int
-    width: float
-    css_class: str = ""
-
-
-@dataclass
-class Chart:
-    title: str
-    bars: list[Bar] = field(default_factory=list)
-
-    @property
-    def height(self) -> int:
-        return 24 * len(self.bars) + 4
-
-
-def bar_chart(title: str, values: list[tuple[str, int]], css_classes: list[str] | None = None) -> Chart:
-    """Scale ``(label, value)`` pairs to bar widths for the dashboard's inline SVG."""
-    longest = max((value for _label, value in values), default=0) or 1
-    classes = css_classes or [""] * len(values)
-    return Chart(
-        title=title,
-        bars=[
-            Bar(label=label, value=value, width=round(100 * value / longest, 1), css_class=css_class)
-            for (label, value), css_class in zip(values, classes, strict=True)
-        ],
-    )
-
-
-def duration_text(duration: dt.timedelta | None) -> str:
-    """A duration as a person reads it: "850 ms", "42 s", "7 min", "5.5 h", "3.2 days"."""
-    if duration is None:
-        return "-"
-    seconds = duration.total_seconds()
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 90:
-        return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
-
-
-# The shape of ``DashboardSnapshot.figures``. Bump it when that shape changes: a row written by
-# the previous code is then recomputed instead of read (a deploy never shows half-known figures).
-DESK_FIGURES_FORMAT = 1
-
-
-def desk_figures_compute(*, now: dt.datetime) -> dict[str, object]:
-    """The desk-wide figures as plain JSON values, exactly as ``DashboardSnapshot.figures`` keeps them.
-
-    Tuples become lists and the median time to verdict is whole microseconds, so the figures
-    shown right after a refresh and those read back from the row later are the same values.
-    """
-    verdict_time = time_to_verdict()
-    median = verdict_time["median"]
-    figures = {
-        "format": DESK_FIGURES_FORMAT,
-        "items": items_by_status(),
-        "backlog": unverified_backlog(now=now),
-        "time_to_verdict": {
-            "median_microseconds": median // dt.timedelta(microseconds=1) if median is not None else None,
-            "items": verdict_time["items"],
-        },
-        "reviewers": reviews_per_reviewer(now=now),
-        "disagreement": disagreement(),
-    }
-    # Through JSON once here: a value JSON cannot hold fails now, not when the row is read back.
-    return json.loads(json.dumps(figures, allow_nan=False))
-
-
-def desk_snapshot_refresh(*, now: dt.datetime | None = None) -> DashboardSnapshot:
-    """Compute the desk-wide figures and keep them in the snapshot row, in place of the last ones.
-
-    Safe to run at the same time from beat's task, a page and "Recompute now", on PostgreSQL
-    and SQLite: the row is written by one upsert (``INSERT ... ON CONFLICT DO UPDATE``), which
-    the database serialises on the row; the last to finish is kept, and its ``computed_at``
-    says how old it is.
-    """
-    now = now or timezone.now()
-    started = time.perf_counter()
-    figures = desk_figures_compute(now=now)
-    snapshot = DashboardSnapshot(
-        pk=DashboardSnapshot.ROW, computed_at=now, seconds=time.perf_counter() - started, figures=figures
-    )
-    DashboardSnapshot.objects.bulk_create(
-        [snapshot], update_conflicts=True, unique_fields=["id"], update_fields=["computed_at", "seconds", "figures"]
-    )
-    return snapshot
-
-
-def desk_snapshot_is_current(snapshot: DashboardSnapshot, *, now: dt.datetime) -> bool:
-    """Whether the page may show ``snapshot``: written by this code's format, and younger than two
-    refresh intervals (one refresh may be late or lost; two missed means beat or the workers are
-    down, and the page then computes the figures itself)."""
-    oldest = now - dt.timedelta(seconds=2 * settings.DASHBOARD_REFRESH_SECONDS)
-    return snapshot.figures.get("format") == DESK_FIGURES_FORMAT and snapshot.computed_at >= oldest
-
-
-def desk_snapshot(*, now: dt.datetime) -> DashboardSnapshot:
-    """The kept desk-wide figures if they are current (one primary-key read), else computed now and kept."""
-    snapshot = DashboardSnapshot.objects.filter(pk=DashboardSnapshot.ROW).first()
-    if snapshot is not None and desk_snapshot_is_current(snapshot, now=now):
-        return snapshot
-    return desk_snapshot_refresh(now=now)
-
-
-def dashboard_figures(*, now: dt.datetime | None = None) -> dict[str, object]:
-    """Everything the admin dashboard shows: the kept desk-wide figures and the live extraction queue."""
-    now = now or timezone.now()
-    snapshot = desk_snapshot(now=now)
-    desk = snapshot.figures
-    statuses = desk["items"]
-    backlog = desk["backlog"]
-    reviewers = desk["reviewers"]
-    median = desk["time_to_verdict"]["median_microseconds"]
-    verdict_time = {
-        "median": dt.timedelta(microseconds=median) if median is not None else None,
-        "items": desk["time_to_verdict"]["items"],
-    }
-    queue = queue_health(now=now)
-    status_classes = ["unverified", "correct", "disputed"]
-    return {
-        "now": now,
-        "desk_as_of": snapshot.computed_at,
-        "desk_seconds": snapshot.seconds,
-        "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
-        "items": statuses,
-        "backlog": backlog,
-        "backlog_total": sum(n for _label, n in backlog["by_age"]),
-        "time_to_verdict": verdict_time,
-        "reviewers": reviewers,
-        "disagreement": desk["disagreement"],
-        "queue": queue,
-        "durations": {
-            # A worker's clock a little ahead of this one's must not read "-5 ms ago".
-            "desk_age": duration_text(max(now - snapshot.computed_at, dt.timedelta(0))),
-            "median_verdict": duration_text(verdict_time["median"]),
-            "oldest_queued": duration_text(queue["oldest_queued_age"]),
-            "latency_p50": duration_text(queue["latency_p50"]),
-            "latency_p95": duration_text(queue["latency_p95"]),
-            "heartbeat_age": duration_text(queue["heartbeat_age"]),
-        },
-        "charts": {
-            "claims": bar_chart(
-                "Claims by status", [(s, statuses["claim"][s]) for s in status_classes], status_classes
-            ),
-            "quotes": bar_chart(
-                "Quotes by status", [(s, statuses["quote"][s]) for s in status_classes], status_classes
-            ),
-            "backlog_age": bar_chart("Unverified backlog by age", backlog["by_age"]),
-            "backlog_score": bar_chart("Unverified backlog by score", backlog["by_score"]),
-            "reviewers_30": bar_chart(
-                "Reviews per reviewer, last 30 days", [(r["reviewer"], r["last_30_days"]) for r in reviewers[:15]]
-            ),
-        },
     }

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from annotations import dashboard
-from annotations.models import ExtractionJob, Item, Review
-from annotations.services.heartbeats import worker_heartbeat_record
+from annotations.dashboard import figures
+from annotations.dashboard.heartbeats import worker_heartbeat_record
+from annotations.dashboard.snapshot import desk_snapshot_refresh
+from annotations.models import DashboardSnapshot, ExtractionJob, Item, Review, WorkerHeartbeat
 from tests.annotations.test_review_api import BODY, SENTENCE_1, SENTENCE_2, _claim
 from tests.factories import ItemFactory, JobFactory, UserFactory, article_with_revision
 
@@ -37,7 +38,7 @@ def test_items_by_status_counts_live_items_per_kind_and_dismissed_apart():
     ItemFactory(revision=revision, kind=Item.Kind.QUOTE, start=0, length=5, status=Item.Status.DISPUTED)
     ItemFactory(revision=revision, start=3, length=4, dismissed=True)
 
-    counts = dashboard.items_by_status()
+    counts = figures.items_by_status()
 
     assert counts["claim"] == {"unverified": 1, "correct": 1, "disputed": 0, "live": 2, "dismissed": 1}
     assert counts["quote"]["disputed"] == 1 and counts["quote"]["live"] == 1
@@ -51,7 +52,7 @@ def test_backlog_is_bucketed_by_age_and_score():
         ItemFactory(revision=revision, start=offset, length=3, score=score, created_at=created_at)
     ItemFactory(revision=revision, start=20, length=3, status=Item.Status.CORRECT)  # not in the backlog
 
-    backlog = dashboard.unverified_backlog(now=NOW)
+    backlog = figures.unverified_backlog(now=NOW)
 
     assert backlog["by_age"] == [("under 1 day", 1), ("1-7 days", 1), ("7-30 days", 1), ("over 30 days", 2)]
     assert dict(backlog["by_score"]) == {"0.0-0.2": 1, "0.2-0.4": 0, "0.4-0.6": 2, "0.6-0.8": 0, "0.8-1.0": 2}
@@ -67,7 +68,7 @@ def test_median_time_to_verdict_reads_reviewed_items_only():
         )
     ItemFactory(revision=revision, start=9, length=3, created_at=NOW - dt.timedelta(days=90))  # unverified
 
-    figure = dashboard.time_to_verdict()
+    figure = figures.time_to_verdict()
 
     assert figure["items"] == 3
     assert figure["median"] == dt.timedelta(hours=2)
@@ -85,8 +86,8 @@ def test_reviews_per_reviewer_over_7_and_30_days_and_disagreement_rate():
     Review.objects.create(item=single, reviewer=ana, verdict="disputed", is_current=False)  # superseded
     Review.objects.create(item=single, reviewer=ana, verdict="correct")
 
-    reviewers = dashboard.reviews_per_reviewer(now=NOW)
-    disagreement = dashboard.disagreement()
+    reviewers = figures.reviews_per_reviewer(now=NOW)
+    disagreement = figures.disagreement()
 
     assert reviewers == [
         {"reviewer": "ana", "last_7_days": 4, "last_30_days": 4},
@@ -113,7 +114,7 @@ def test_queue_health_counts_jobs_oldest_queued_latency_and_heartbeat():
     )
     worker_heartbeat_record(hostname="worker-1", now=NOW - dt.timedelta(seconds=20))
 
-    health = dashboard.queue_health(now=NOW)
+    health = figures.queue_health(now=NOW)
 
     assert health["jobs"] == {"queued": 2, "running": 1, "failed": 1, "done": 6}
     assert dt.timedelta(minutes=29) < health["oldest_queued_age"] <= dt.timedelta(minutes=30)
@@ -125,7 +126,7 @@ def test_queue_health_counts_jobs_oldest_queued_latency_and_heartbeat():
 
 @pytest.mark.django_db
 def test_no_heartbeat_is_flagged_stale():
-    assert dashboard.queue_health(now=NOW)["heartbeat_stale"] is True
+    assert figures.queue_health(now=NOW)["heartbeat_stale"] is True
 
 
 @pytest.mark.django_db
@@ -134,7 +135,7 @@ def test_heartbeat_task_records_the_worker():
 
     record_worker_heartbeat.apply()
 
-    assert dashboard.WorkerHeartbeat.objects.count() == 1
+    assert WorkerHeartbeat.objects.count() == 1
 
 
 def _reviewed_articles(count: int) -> None:
@@ -157,11 +158,11 @@ def _page_queries(client) -> tuple[str, list[str]]:
 def test_dashboard_page_is_a_fixed_number_of_queries_whatever_the_data(staff_browser):
     # Two states: the kept figures are fresh (the page reads one row), or stale (beat stopped)
     # and computed again by the page.
-    dashboard.desk_snapshot_refresh()
+    desk_snapshot_refresh()
     counts = {}
     for articles in (1, 30):
         _reviewed_articles(articles if articles == 1 else articles - 1)
-        dashboard.DashboardSnapshot.objects.update(computed_at=NOW - dt.timedelta(days=1))
+        DashboardSnapshot.objects.update(computed_at=NOW - dt.timedelta(days=1))
         computing_html, computing = _page_queries(staff_browser)
         reading_html, reading = _page_queries(staff_browser)
         counts[articles] = (len(computing), len(reading))

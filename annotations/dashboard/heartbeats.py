@@ -1,4 +1,7 @@
-"""Worker heartbeats: a periodic task run by a worker records that the queue is being consumed."""
+"""Worker heartbeats: a periodic task run by a worker records that the queue is being consumed.
+
+The dashboard's queue health (``figures.queue_health``) flags the queue when none is recent.
+"""
 
 from __future__ import annotations
 

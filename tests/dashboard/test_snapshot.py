@@ -13,7 +13,9 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from annotations import dashboard
+from annotations.dashboard import figures
+from annotations.dashboard.snapshot import DESK_FIGURES_FORMAT, desk_snapshot_current, desk_snapshot_refresh
+from annotations.dashboard.views import dashboard_context
 from annotations.models import DashboardSnapshot, Item, Review
 from tests.annotations.test_review_api import BODY
 from tests.factories import ItemFactory, UserFactory, article_with_revision
@@ -67,7 +69,7 @@ def _desk_queries(captured: CaptureQueriesContext) -> list[str]:
 @pytest.mark.django_db
 def test_fresh_kept_figures_are_shown_without_recomputing_and_changes_wait_for_a_refresh(staff_browser, revision):
     _claims(revision, 1)
-    kept = dashboard.desk_snapshot_refresh()
+    kept = desk_snapshot_refresh()
     _claims(revision, 2, first=5)  # after the snapshot: not shown until the next refresh
     _claims(revision, 1, first=9, status=Item.Status.CORRECT)
 
@@ -90,7 +92,7 @@ def test_fresh_kept_figures_are_shown_without_recomputing_and_changes_wait_for_a
 @override_settings(DASHBOARD_REFRESH_SECONDS=60)
 def test_kept_figures_are_shown_up_to_two_intervals_old_and_recomputed_after(staff_browser, revision):
     _claims(revision, 1)
-    dashboard.desk_snapshot_refresh(now=timezone.now() - dt.timedelta(seconds=110))  # 1.8 intervals old
+    desk_snapshot_refresh(now=timezone.now() - dt.timedelta(seconds=110))  # 1.8 intervals old
     _claims(revision, 2, first=5)
 
     kept_html = staff_browser.get(URL).content.decode()
@@ -128,14 +130,39 @@ def test_without_a_snapshot_the_page_computes_the_figures_and_keeps_them(staff_b
 def test_a_snapshot_in_an_older_format_is_recomputed_not_read(staff_browser, revision):
     _claims(revision, 2)
     DashboardSnapshot.objects.create(
-        computed_at=timezone.now(), seconds=0.1, figures={"format": dashboard.DESK_FIGURES_FORMAT - 1}
+        computed_at=timezone.now(), seconds=0.1, figures={"format": DESK_FIGURES_FORMAT - 1}
     )
 
     response = staff_browser.get(URL)
 
     assert response.status_code == 200
     assert _cell(response.content.decode(), "claim", "unverified") == 2
-    assert DashboardSnapshot.objects.get().figures["format"] == dashboard.DESK_FIGURES_FORMAT
+    assert DashboardSnapshot.objects.get().figures["format"] == DESK_FIGURES_FORMAT
+
+
+@pytest.mark.django_db
+@override_settings(DASHBOARD_REFRESH_SECONDS=60)
+def test_reading_the_kept_figures_never_computes_or_writes_them(revision):
+    """Only the page decides to recompute: the read answers ``None`` and leaves the table alone."""
+    _claims(revision, 1)
+    now = timezone.now()
+
+    missing = desk_snapshot_current(now=now)
+    nothing_kept = not DashboardSnapshot.objects.exists()
+    stale_at = now - dt.timedelta(seconds=125)  # 2.1 intervals old
+    desk_snapshot_refresh(now=stale_at)
+    with CaptureQueriesContext(connection) as captured:
+        stale = desk_snapshot_current(now=now)
+    stale_row = DashboardSnapshot.objects.get()
+    DashboardSnapshot.objects.update(computed_at=now, figures={"format": DESK_FIGURES_FORMAT - 1})
+    older_format = desk_snapshot_current(now=now)
+
+    assert (missing, stale, older_format) == (None, None, None)
+    assert nothing_kept, "reading a missing snapshot must not create one"
+    assert len(captured.captured_queries) == 1, "one primary-key read, nothing computed or written"
+    assert stale_row.computed_at == stale_at
+    row = DashboardSnapshot.objects.get()
+    assert row.computed_at == now and row.figures == {"format": DESK_FIGURES_FORMAT - 1}
 
 
 @pytest.mark.django_db
@@ -143,7 +170,7 @@ def test_recompute_now_keeps_new_figures_and_redirects_to_the_page(boss, revisio
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(boss)
     _claims(revision, 1)
-    kept = dashboard.desk_snapshot_refresh(now=timezone.now() - dt.timedelta(seconds=5))
+    kept = desk_snapshot_refresh(now=timezone.now() - dt.timedelta(seconds=5))
     _claims(revision, 2, first=5, status=Item.Status.CORRECT)
     page = browser.get(URL).content.decode()
     assert _cell(page, "claim", "correct") == 0 and 'id="desk-refresh"' in page
@@ -165,7 +192,7 @@ def test_recompute_now_without_the_csrf_token_is_refused_and_changes_nothing(bos
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(boss)
     _claims(revision, 1)
-    kept = dashboard.desk_snapshot_refresh()
+    kept = desk_snapshot_refresh()
     _claims(revision, 2, first=5)
 
     response = browser.post(URL)
@@ -219,21 +246,24 @@ def test_kept_figures_read_back_are_the_figures_computed(revision):
     Review.objects.create(item=split, reviewer=ana, verdict="correct", created_at=now - dt.timedelta(days=2))
     Review.objects.create(item=split, reviewer=ben, verdict="disputed", created_at=now - dt.timedelta(days=9))
 
-    computed = dashboard.dashboard_figures(now=now)  # no snapshot: computed, kept, shown
-    read_back = dashboard.dashboard_figures(now=now)  # the kept row, through the database's JSON
+    assert desk_snapshot_current(now=now) is None
+    computed = dashboard_context(snapshot=desk_snapshot_refresh(now=now), now=now)  # computed, kept, shown
+    kept = desk_snapshot_current(now=now)
+    assert kept is not None, "a snapshot refreshed at now must be current at now"
+    read_back = dashboard_context(snapshot=kept, now=now)  # the kept row, through the database's JSON
 
     assert DashboardSnapshot.objects.count() == 1
     for key in ("items", "backlog", "backlog_total", "time_to_verdict", "reviewers", "disagreement",
                 "desk_as_of", "durations", "charts"):
         assert read_back[key] == computed[key], f"{key} changed on its way through the snapshot row"
-    live_backlog = dashboard.unverified_backlog(now=now)
+    live_backlog = figures.unverified_backlog(now=now)
     assert read_back["time_to_verdict"]["median"] == dt.timedelta(hours=2, microseconds=123457)
-    assert read_back["time_to_verdict"] == dashboard.time_to_verdict()
-    assert read_back["items"] == dashboard.items_by_status()
+    assert read_back["time_to_verdict"] == figures.time_to_verdict()
+    assert read_back["items"] == figures.items_by_status()
     assert [tuple(pair) for pair in read_back["backlog"]["by_age"]] == live_backlog["by_age"]
     assert [tuple(pair) for pair in read_back["backlog"]["by_score"]] == live_backlog["by_score"]
     assert ["no score", 1] in read_back["backlog"]["by_score"]
-    assert read_back["reviewers"] == dashboard.reviews_per_reviewer(now=now)
+    assert read_back["reviewers"] == figures.reviews_per_reviewer(now=now)
     assert read_back["disagreement"] == {"items": 1, "disagreeing": 1, "rate": 1.0}
     assert read_back["desk_as_of"] == now
     assert read_back["durations"]["median_verdict"] == "2.0 h"
@@ -242,11 +272,13 @@ def test_kept_figures_read_back_are_the_figures_computed(revision):
 @pytest.mark.django_db
 def test_a_worker_clock_slightly_ahead_does_not_show_a_negative_age(revision):
     now = timezone.now()
-    dashboard.desk_snapshot_refresh(now=now + dt.timedelta(milliseconds=40))
+    desk_snapshot_refresh(now=now + dt.timedelta(milliseconds=40))
 
-    figures = dashboard.dashboard_figures(now=now)
+    kept = desk_snapshot_current(now=now)
+    assert kept is not None, "a snapshot a few milliseconds ahead of this clock is current"
+    shown = dashboard_context(snapshot=kept, now=now)
 
-    assert figures["durations"]["desk_age"] == "0 ms"
+    assert shown["durations"]["desk_age"] == "0 ms"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -277,7 +309,7 @@ def test_two_first_refreshes_at_once_both_succeed_and_leave_one_row():
 
         try:
             with connection.execute_wrapper(before_the_write):
-                dashboard.desk_snapshot_refresh(now=moment)
+                desk_snapshot_refresh(now=moment)
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
             together.abort()
