@@ -3,8 +3,6 @@ comments and history beside each item, and bulk actions that call the services."
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from annotations.admin.actions import DeskActionForm, chosen_assignee, editor_or_refuse, report
+from annotations.dashboard.figures import AGE_BUCKETS, age_bucket_condition
 from annotations.models import Claim, Comment, HistoryEvent, Item, Quote, Review
 from annotations.services.bulk import articles_reextract, items_bulk_assign, items_bulk_resolve
 from factcheck.api.pagination import CappedCountPaginator
@@ -91,21 +90,16 @@ class AgeFilter(admin.SimpleListFilter):
 
     title = "age"
     parameter_name = "age"
-    AGES = {"day": (None, 1), "week": (1, 7), "month": (7, 30), "older": (30, None)}
+    # URL parameter -> index in the dashboard's ``AGE_BUCKETS`` (its label is the choice's).
+    AGES = {"day": 0, "week": 1, "month": 2, "older": 3}
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
-        return [("day", "under 1 day"), ("week", "1-7 days"), ("month", "7-30 days"), ("older", "over 30 days")]
+        return [(value, AGE_BUCKETS[index][0]) for value, index in self.AGES.items()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() not in self.AGES:
             return queryset
-        now = timezone.now()
-        younger_than, older_than = self.AGES[self.value()][1], self.AGES[self.value()][0]
-        if younger_than is not None:
-            queryset = queryset.filter(created_at__gt=now - dt.timedelta(days=younger_than))
-        if older_than is not None:
-            queryset = queryset.filter(created_at__lte=now - dt.timedelta(days=older_than))
-        return queryset
+        return queryset.filter(age_bucket_condition(self.AGES[self.value()], now=timezone.now()))
 
 
 class ItemAdmin(admin.ModelAdmin):

@@ -92,6 +92,19 @@ def items_by_status() -> dict[str, dict[str, int]]:
     return counts
 
 
+def age_bucket_condition(index: int, *, now: dt.datetime) -> Q:
+    """Items created within ``AGE_BUCKETS[index]`` at ``now``: younger than its bound and at least as
+    old as the previous bucket's. The admin's age filter uses it too, so a list and a bar agree."""
+    condition = Q()
+    upper = AGE_BUCKETS[index][1]
+    lower = AGE_BUCKETS[index - 1][1] if index else None
+    if upper is not None:
+        condition &= Q(created_at__gt=now - upper)
+    if lower is not None:
+        condition &= Q(created_at__lte=now - lower)
+    return condition
+
+
 def unverified_backlog(*, now: dt.datetime) -> dict[str, list[tuple[str, int]]]:
     """The unverified, live backlog by age and by score: ``{"by_age": [(label, n)], "by_score": [...]}``.
 
@@ -99,17 +112,9 @@ def unverified_backlog(*, now: dt.datetime) -> dict[str, list[tuple[str, int]]]:
     which holds score and created_at, so PostgreSQL answers it with an index-only scan.
     """
     backlog = Item.objects.filter(status=Item.Status.UNVERIFIED, dismissed=False)
-    aggregates = {}
-    lower = None
-    for index, (_label, upper) in enumerate(AGE_BUCKETS):
-        # Younger than ``upper`` and at least as old as the previous bucket's bound.
-        condition = Q()
-        if upper is not None:
-            condition &= Q(created_at__gt=now - upper)
-        if lower is not None:
-            condition &= Q(created_at__lte=now - lower)
-        aggregates[f"age{index}"] = Count("id", filter=condition)
-        lower = upper
+    aggregates = {
+        f"age{index}": Count("id", filter=age_bucket_condition(index, now=now)) for index in range(len(AGE_BUCKETS))
+    }
     for index, (_label, low, high) in enumerate(SCORE_BUCKETS):
         aggregates[f"score{index}"] = Count("id", filter=Q(score__gte=low, score__lt=high))
     aggregates["unscored"] = Count("id", filter=Q(score__isnull=True))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.annotations.test_review_api import BODY, SENTENCE_1, _claim
-from tests.factories import UserFactory, article_with_revision
+from tests.factories import ItemFactory, UserFactory, article_with_revision
 
 PAGES = [
     "/admin/annotations/article/",
@@ -67,3 +69,31 @@ def test_admin_cannot_publish_or_delete_behind_the_services_back(admin_client_wi
     assert form.status_code == 200
     assert b'name="blind_review"' not in form.content and b'name="published_at_0"' not in form.content
     assert delete_article.status_code == 403 and delete_item.status_code == 403
+
+
+@pytest.mark.django_db
+def test_age_filter_lists_the_items_the_dashboard_counts_in_each_backlog_bucket(client):
+    from django.utils import timezone
+
+    from annotations.dashboard.figures import unverified_backlog
+
+    revision = article_with_revision(body=BODY).current_revision
+    now = timezone.now()
+    ages = [dt.timedelta(hours=2), dt.timedelta(days=3), dt.timedelta(days=6), dt.timedelta(days=20),
+            dt.timedelta(days=45), dt.timedelta(days=400)]
+    for offset, age in enumerate(ages):
+        ItemFactory(revision=revision, start=offset, length=3, created_at=now - age)
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+
+    listed = {}
+    for value in ("day", "week", "month", "older"):
+        response = client.get(f"/admin/annotations/claim/?age={value}")
+        assert response.status_code == 200
+        listed[value] = response.context["cl"].queryset.count()
+    changelist = response.context["cl"]
+    age_filter = next(spec for spec in changelist.filter_specs if spec.title == "age")
+    choices = [choice["display"] for choice in age_filter.choices(changelist)]
+
+    counted = unverified_backlog(now=timezone.now())["by_age"]
+    assert list(listed.values()) == [n for _label, n in counted] == [1, 2, 1, 2]
+    assert choices[1:] == [label for label, _n in counted], "the filter's choices are the dashboard's buckets"
