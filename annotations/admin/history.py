@@ -38,15 +38,9 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ["verdict", "is_current", "created_at"]
     search_fields = ["reviewer__username", "rationale"]
     list_select_related = ["reviewer", "item"]
+    # A verdict is changed by a new review through the API (the old one is superseded, not edited).
     readonly_fields = [
-        "item",
-        "reviewer",
-        "verdict",
-        "rationale",
-        "evidence",
-        "is_current",
-        "created_at",
-        "superseded_at",
+        "item", "reviewer", "verdict", "rationale", "evidence", "is_current", "created_at", "superseded_at",
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
