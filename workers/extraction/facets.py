@@ -118,9 +118,7 @@ def claim_facets(sentence: str, names: NameIndex | None = None, position: int = 
     speaker_match = _ATTRIBUTED_TO.search(sentence)
     if speaker_match:
         speaker = next(group for group in speaker_match.groups() if group).strip()
-        if is_pronoun(speaker) and names is not None:
-            speaker = names.resolve(speaker, position + speaker_match.start()) or speaker
-        elif names is not None and speaker[:1].isupper():
+        if names is not None and (is_pronoun(speaker) or speaker[:1].isupper()):
             speaker = names.resolve(speaker, position + speaker_match.start()) or speaker
         facets["speaker"] = speaker
     return {key: value for key, value in facets.items() if value}

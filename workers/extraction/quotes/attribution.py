@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from workers.extraction.names import is_pronoun
 from workers.extraction.quotes.patterns import (
     ACCORDING_BEFORE,
     ADDRESSEE_CUES,
@@ -120,7 +119,7 @@ def attribution_after(text: str, position: int, limit: int) -> Attribution | Non
         match = pattern.match(window)
         if match and match.group("speaker") and _valid_speaker(match.group("speaker")):
             start, end = trim_speaker(text, position + match.start("speaker"), position + match.end("speaker"))
-            if pattern is AFTER_CUE_SPEAKER and is_pronoun(text[start:end]) and text[start:end] in ("it", "It"):
+            if pattern is AFTER_CUE_SPEAKER and text[start:end] in ("it", "It"):
                 continue
             return Attribution(start, end, match.group("cue").lower(), position + match.end())
     if SPEECH_END.search(text, max(0, position - 4), position):
@@ -264,9 +263,7 @@ def _attribution_of_cue(text: str, sentence_start: int, cue_match: re.Match[str]
                 return found
     infinitive = text[max(sentence_start, cue_match.start() - 3) : cue_match.start()] == "to "
     participle = bool(PARTICIPLE.search(cue))
-    if participle and subject and NAMED_SUBJECT.fullmatch(subject.group("speaker").strip()) and "," not in (
-        text[subject.end("speaker") : cue_match.start()]
-    ):
+    if participle and named and "," not in text[subject.end("speaker") : cue_match.start()]:
         # "with Trump reportedly yelling", "Carson privately saying": the participle's own subject.
         found = _speaker_at(text, subject.start("speaker"), subject.end("speaker"), cue)
         if found:

@@ -18,7 +18,7 @@ from workers.extraction.quotes.attribution import (
 )
 from workers.extraction.quotes.marks import RawQuote, pair_marks
 from workers.extraction.quotes.patterns import CLOSES_SENTENCE, WORD, WORD_CHARACTER
-from workers.extraction.quotes.pieces import MERGE_PARTIALS, interruption, same_sentence
+from workers.extraction.quotes.pieces import interruption, same_sentence
 from workers.extraction.quotes.sentences import sentence_bounds
 from workers.extraction.types import QuoteSpan
 
@@ -141,7 +141,7 @@ def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]
                 names.resolve(speaker_text, attribution.speaker_start), attribution.cue,
             )
             found.append(_quote(text, place, previous, CONFIDENCE_DIRECT, direct=True))
-        elif previous is not None and previous_end >= 0 and place.start - previous_end < _PREVIOUS_SPEAKER_REACH:
+        elif previous is not None and place.start - previous_end < _PREVIOUS_SPEAKER_REACH:
             found.append(_quote(text, place, previous, CONFIDENCE_PREVIOUS_SPEAKER, direct=False))  # 10.
         else:
             found.append(_quote(text, place, None, CONFIDENCE_UNATTRIBUTED, direct=False))  # 10.
@@ -160,7 +160,7 @@ def _join_pieces(text: str, raw_quotes: list[RawQuote], index: int) -> tuple[int
         following = raw_quotes[index + 1]
         clause = interruption(text, last, following)
         if clause is None:
-            if not (MERGE_PARTIALS and same_sentence(text, last, following)):
+            if not same_sentence(text, last, following):
                 break
         elif attribution is None:
             attribution = clause

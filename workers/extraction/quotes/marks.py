@@ -31,10 +31,10 @@ def mark_direction(text: str, index: int, mark: str) -> str:
             return "close"
         return "open"
     if mark in ("”", "»"):
-        if (before.isspace() or before == "\n") and not after.isspace() and after.isalnum():
+        if before.isspace() and not after.isspace() and after.isalnum():
             return "open"
         return "close"
-    opens = before.isspace() or before in _LEFT_CONTEXT or index == 0
+    opens = before.isspace() or before in _LEFT_CONTEXT  # the start of the text reads as "\n"
     closes = not before.isspace()
     if opens and not after.isspace():
         return "open"
@@ -76,11 +76,11 @@ def pair_marks(text: str) -> list[RawQuote]:
                 carried = True
         for index, mark, direction in marks:
             if direction == "open":
-                if pending_start is None or carried:
-                    if pending_start is None:
-                        pending_start, pending_paragraph, carried = index, paragraph_start, False
-                else:
-                    # Two openings in a row: the first was never closed, start again here.
+                if pending_start is None:
+                    pending_start, pending_paragraph, carried = index, paragraph_start, False
+                elif not carried:
+                    # Two openings in a row: the first was never closed, start again here. (Inside a
+                    # quote carried over from an earlier paragraph, an opening mark changes nothing.)
                     pending_start, pending_paragraph = index, paragraph_start
             elif direction == "close" and pending_start is not None:
                 quotes.append(RawQuote(pending_start, index + len(mark), pending_paragraph, paragraph_end))

@@ -6,8 +6,6 @@ from workers.extraction.quotes.attribution import Attribution, attribution_after
 from workers.extraction.quotes.marks import RawQuote
 from workers.extraction.quotes.patterns import CLAUSE_TAIL, NOT_A_TAIL, SENTENCE_END_INSIDE, WORD
 
-MERGE_ACROSS_SENTENCES = True
-
 
 def interruption(text: str, piece: RawQuote, following: RawQuote) -> Attribution | None:
     """The attribution clause between two pieces of one quote ("We will," she said, "go on."), if any."""
@@ -20,13 +18,7 @@ def interruption(text: str, piece: RawQuote, following: RawQuote) -> Attribution
     tail = text[clause.clause_end : following.start]
     if not CLAUSE_TAIL.fullmatch(tail) or NOT_A_TAIL.search(tail):
         return None
-    closing_punctuation = text[piece.end - 2 : piece.end - 1] if text[piece.end - 1] != "'" else text[piece.end - 3]
-    if closing_punctuation != "," and not MERGE_ACROSS_SENTENCES:
-        return None
     return clause
-
-
-MERGE_PARTIALS = True
 
 
 def same_sentence(text: str, piece: RawQuote, following: RawQuote) -> bool:
