@@ -10,13 +10,13 @@ from __future__ import annotations
 # Titles written before a name, abbreviated, as spelled in text without their full stop.
 COURTESY_TITLES = ("Mr", "Mrs", "Ms", "Dr")
 # The titles a run of capitalised words in ``names`` may open with. Only these: with the rest of
-# TITLE_ABBREVIATIONS, "Pres. Obama" and "Adm. Harry B. Harris Jr." would be read as other people
-# ("Pres", "Adm" are person facets of claims in the PolNeAR training articles today).
+# TITLE_ABBREVIATIONS, "Pres. Obama" would be one person mention instead of "Pres" and "Obama",
+# which changes the person facets of claims in the PolNeAR training articles.
 NAME_RUN_TITLES = (*COURTESY_TITLES, "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt", "Prof", "Rev")
 # Every title of a quote's speaker; its full stop never ends a sentence.
 TITLE_ABBREVIATIONS = (*NAME_RUN_TITLES, "Pres", "Adm", "Maj", "Cpl", "Supt", "Insp", "Det", "Hon")
-# Titles that only sentence segmentation knows. Not speaker titles: the quote rules would then
-# take "Brig. Jo Ames said" as the speaker "Brig. Jo Ames" instead of "Jo Ames".
+# Titles that only sentence segmentation knows. For the quote rules their full stop ends a sentence:
+# as speaker titles, "Parish priest Fr. Tom Reyes said: “...”" would name "Fr. Tom Reyes", not "Tom Reyes".
 SEGMENTATION_TITLES = ("Mx", "Cmdr", "Brig", "Fr")
 # Abbreviations after a name; unlike a title, their full stop may end a sentence ("... Luther King Jr.").
 NAME_SUFFIXES = ("Sr", "Jr")

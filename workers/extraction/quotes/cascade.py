@@ -70,7 +70,12 @@ class _Place:
 
 
 def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]:
-    """Every direct quote in ``text`` with its speaker, cue and speaker offsets.
+    """Every direct quote in ``text`` with its speaker, cue and speaker offsets."""
+    return [item.quote for item in attribute_quotes(text, names)]
+
+
+def attribute_quotes(text: str, names: NameIndex | None = None) -> list[AttributedQuote]:
+    """Every direct quote in ``text`` with its speaker, and whether an attribution rule named it.
 
     Each quote runs down a cascade of steps; a step runs only while the quote has no speaker yet.
 
@@ -148,7 +153,7 @@ def extract_quotes(text: str, names: NameIndex | None = None) -> list[QuoteSpan]
         previous_end = place.end
     _speak_runs_named_after(text, found)  # 11.
     _speak_by_nearest_person(text, found, names)  # 12.
-    return [item.quote for item in found]
+    return found
 
 
 def _join_pieces(text: str, raw_quotes: list[RawQuote], index: int) -> tuple[int, Attribution | None]:
