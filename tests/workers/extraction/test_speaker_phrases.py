@@ -129,3 +129,10 @@ def test_a_sentence_opening_with_said_may_place_the_speaker_before_the_quote() -
     text = "The wing has been closed since the fire. Said Marta Quill of the museum board, “It will open in May.”"
 
     assert attributed(text, "open in May") == ("Marta Quill", "Marta Quill")
+
+
+def test_a_place_name_that_opens_like_a_month_keeps_its_possessor() -> None:
+    # "Mar" is not a calendar word for the speaker rules (lexicon.SPEAKER_RULE_MONTH_ABBREVIATIONS).
+    text = "The club stayed open.\n\n“We will not close for the season,” Mar-a-Lago's spokesman said."
+
+    assert attributed(text, "close for the season") == ("Mar-a-Lago's spokesman", "Mar-a-Lago's spokesman")
