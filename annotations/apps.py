@@ -8,5 +8,7 @@ class AnnotationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the read cache's receivers (see the module's docstring).
-        from annotations import signals  # noqa: F401
+        # The read cache's receivers; imported here because they need the models loaded.
+        from annotations.readcache import invalidation
+
+        invalidation.connect()

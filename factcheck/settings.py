@@ -335,7 +335,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "factcheck.cache.RedisCache"  # reuses its Redis client
-# Token identities and rendered article answers kept in that cache (annotations/readcache.py).
+# Token identities and rendered article answers kept in that cache (annotations/readcache/).
 # Only safe when every web and worker process shares the cache, so on by default only then.
 _SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 API_READ_CACHE = env.bool("API_READ_CACHE", default=_SHARED_CACHE)

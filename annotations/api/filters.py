@@ -6,6 +6,9 @@ import django_filters
 
 from annotations.models import Article, ExtractionJob, Item
 
+# What a list of claims or quotes may be ordered by (``?ordering=``), wherever it is listed.
+ITEM_ORDERING = ["id", "start", "score", "created_at", "updated_at", "status"]
+
 
 class ArticleFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(

@@ -3,14 +3,11 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from annotations.api.views import (
-    AgreementView,
-    ArticleViewSet,
-    ClaimViewSet,
-    CommentDetailView,
-    QueueView,
-    QuoteViewSet,
-)
+from annotations.api.views.agreement import AgreementView
+from annotations.api.views.articles import ArticleViewSet
+from annotations.api.views.comments import CommentDetailView
+from annotations.api.views.items import ClaimViewSet, QuoteViewSet
+from annotations.api.views.queue import QueueView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -249,7 +249,7 @@ def article_assign(*, article_id: int, editor: AbstractBaseUser, assignee: Abstr
         Item.objects.filter(pk__in=ids).update(
             assigned_to=assignee, version=F("version") + 1, updated_at=timezone.now()
         )
-        readcache.article_changed(article_id=article.pk)
+        readcache.after_update(article_id=article.pk)
         HistoryEvent.objects.bulk_create(
             HistoryEvent(
                 article_id=article.pk,

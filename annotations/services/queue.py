@@ -47,7 +47,7 @@ def extraction_job_enqueue(*, job_id: int) -> bool:
             ExtractionJob.objects.filter(pk=job_id, status=ExtractionJob.Status.QUEUED).update(
                 last_error=f"{kind} when publishing: {exc}"[:_ERROR_MAX], updated_at=timezone.now()
             )
-            readcache.article_changed(job_id=job_id)
+            readcache.after_update(job_id=job_id)
         except DatabaseError:
             logger.exception("Could not note the broker failure on extraction job %s", job_id)
         return False
@@ -157,7 +157,7 @@ def extraction_job_complete(*, job_id: int, extraction: Extraction) -> int:
 def extraction_job_record_error(*, job_id: int, error: str) -> None:
     """Note a transient error on a job that will be retried; it stays running."""
     ExtractionJob.objects.filter(pk=job_id).update(last_error=error[:_ERROR_MAX], updated_at=timezone.now())
-    readcache.article_changed(job_id=job_id)
+    readcache.after_update(job_id=job_id)
 
 
 def extraction_job_fail(*, job_id: int, error: str) -> None:
@@ -203,7 +203,7 @@ def extraction_job_retry(*, job_id: int) -> bool:
             status=ExtractionJob.Status.QUEUED, attempts=0, last_error="", finished_at=None, updated_at=timezone.now()
         )
         if updated:
-            readcache.article_changed(job_id=job_id)
+            readcache.after_update(job_id=job_id)
             transaction.on_commit(lambda: extraction_job_enqueue(job_id=job_id))
     return bool(updated)
 

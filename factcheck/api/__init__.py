@@ -1,1 +1,2 @@
-"""API plumbing every app shares: errors, parsers, pagination, permissions, authentication."""
+"""API plumbing every app shares: errors, parsers, pagination, permissions, authentication,
+strict input serializers and If-Match/ETag preconditions."""

@@ -4,7 +4,8 @@ DRF's ``TokenAuthentication`` loads the token and its user; the role check then 
 user's groups. Every API request pays for both, so the roles are aggregated into the token
 query and left on the user where ``factcheck.roles.user_has_role`` looks first. With the
 read cache on (``annotations.readcache``) the answer is kept there briefly, and a request
-whose token is cached makes no query at all until it touches a field not kept.
+whose token is cached makes no query at all until it touches a field not kept: the read cache's
+``token_identity`` is the one place this class asks for it.
 """
 
 from __future__ import annotations
@@ -29,20 +30,13 @@ class RoleTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <key>``, answered with the user and their strongest role at once."""
 
     def authenticate(self, request):
-        # One instance per request (DRF makes them anew): an identity that the read cache's
-        # prefetch found with the answer (``annotations.api.caching``) saves a round trip.
-        self._prefetched = getattr(request, "_readcache_prefetched", None)
+        # DRF makes one instance per request and hands authenticate_credentials only the key;
+        # the read cache looks up the identity for the request (its prefetch may have it).
+        self.request = request
         return super().authenticate(request)
 
     def authenticate_credentials(self, key: str):
-        prefetched = getattr(self, "_prefetched", None)
-        if prefetched is not None and prefetched.token_key == key and not prefetched.failed:
-            identity = prefetched.identity  # None: not kept, so asking the cache again would miss too
-        else:
-            identity = readcache.token_identity_get(key)
-        if identity is None:
-            identity = self._identity_from_database(key)
-            readcache.token_identity_set(key, identity)
+        identity = readcache.token_identity(self.request, key, load=self._identity_from_database)
         if not identity["is_active"]:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         user_model = get_user_model()

@@ -9,6 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from factcheck.api.preconditions import etag
 from factcheck.errors import ServiceError, StaleVersion
 
 
@@ -34,7 +35,7 @@ def _flatten(detail) -> dict[str, list[str]]:
 def exception_handler(exc, context):
     """DRF's ``EXCEPTION_HANDLER``: every error, DRF's or a service's, in one shape."""
     if isinstance(exc, StaleVersion):
-        return _stale_version_response(exc)
+        return _stale_version_response(exc, context.get("view"))
     if isinstance(exc, ServiceError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, Http404):
@@ -56,16 +57,17 @@ def exception_handler(exc, context):
     return response
 
 
-def _stale_version_response(exc: StaleVersion) -> Response:
-    """412 with the item as it is now, so the client can show it and let the user re-apply."""
-    from annotations.api.serializers import ClaimSerializer, QuoteSerializer
+def _stale_version_response(exc: StaleVersion, view) -> Response:
+    """412 with the object as it is now, so the client can show it and let the user re-apply.
 
-    item = exc.current
-    item.article_id = item.revision.article_id
-    serializer = QuoteSerializer if item.kind == "quote" else ClaimSerializer
+    The view the write was refused on renders it (``view.stale_representation(obj)``): it knows
+    the object's kind, and this module knows no app's serializers.
+    """
     body = error_body(exc.code, exc.message)
-    body["current"] = serializer(item).data
-    return Response(body, status=exc.status_code, headers={"ETag": f'"{item.version}"'})
+    represent = getattr(view, "stale_representation", None)
+    if represent is not None:
+        body["current"] = represent(exc.current)
+    return Response(body, status=exc.status_code, headers={"ETag": etag(exc.current.version)})
 
 
 def api_not_found(request, exception=None):

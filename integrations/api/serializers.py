@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.validators import URLValidator
 from rest_framework import serializers
 
-from annotations.api.serializers import StrictSerializer
 from annotations.models import Item
+from factcheck.api.serializers import StrictSerializer
 from integrations.models import Event, WebhookDelivery, WebhookSubscription
 
 _HTTP_URL = [URLValidator(schemes=["http", "https"])]

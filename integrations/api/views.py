@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from annotations.models import Article, Item
 from factcheck.api.parsers import LimitedJSONParser
 from factcheck.api.permissions import RoleFor
+from factcheck.api.serializers import validated
 from factcheck.roles import EDITOR, VIEWER
 from integrations import selectors
 from integrations.api.serializers import (
@@ -30,7 +31,6 @@ from integrations.api.serializers import (
 )
 from integrations.models import WebhookSubscription
 from integrations.services import claimreview, exports, webannotation, webhooks
-from integrations.services.visibility import ReviewVisibility
 
 ANNO_MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 
@@ -139,7 +139,7 @@ class ArticleInteropViewSet(viewsets.GenericViewSet):
             code = status.HTTP_201_CREATED if report.created or report.reviewed else status.HTTP_200_OK
             return Response(AnnotationImportReportSerializer(report.as_dict()).data, status=code)
         article = get_object_or_404(selectors.article_for_export(), pk=pk)
-        visibility = ReviewVisibility(request.user)
+        visibility = selectors.ReviewsShownTo(request.user)
         absolute = _absolute(request)
         body = webannotation.annotation_collection(
             article=article,
@@ -187,7 +187,7 @@ class ItemsExportView(APIView):
         items = exports.export_queryset(
             article=filters.get("article"), kind=filters.get("kind"), statuses=filters.get("status")
         )
-        visibility = ReviewVisibility(request.user)
+        visibility = selectors.ReviewsShownTo(request.user)
         if self.export_format == "jsonl":
             response = StreamingHttpResponse(
                 exports.export_jsonl(items, visibility), content_type="application/x-ndjson; charset=utf-8"
@@ -238,14 +238,14 @@ class WebhookViewSet(viewsets.GenericViewSet):
     @extend_schema(request=WebhookSubscriptionInputSerializer, responses={201: WebhookSubscriptionCreatedSerializer})
     def create(self, request: Request) -> Response:
         """Subscribe a URL. The answer holds the signing secret: it is not shown again."""
-        data = _valid(WebhookSubscriptionInputSerializer, request)
+        data = validated(WebhookSubscriptionInputSerializer, request)
         subscription = webhooks.webhook_subscription_create(created_by=request.user, **data)
         subscription = self.get_queryset().get(pk=subscription.pk)
         return Response(WebhookSubscriptionCreatedSerializer(subscription).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=WebhookSubscriptionUpdateSerializer, responses=WebhookSubscriptionSerializer)
     def partial_update(self, request: Request, pk: int) -> Response:
-        data = _valid(WebhookSubscriptionUpdateSerializer, request)
+        data = validated(WebhookSubscriptionUpdateSerializer, request)
         webhooks.webhook_subscription_update(subscription_id=pk, **data)
         return Response(WebhookSubscriptionSerializer(self.get_queryset().get(pk=pk)).data)
 
@@ -260,9 +260,3 @@ class WebhookViewSet(viewsets.GenericViewSet):
         subscription = get_object_or_404(WebhookSubscription.objects.only("id"), pk=pk)
         page = self.paginate_queryset(selectors.webhook_deliveries(subscription_id=subscription.pk))
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
-
-
-def _valid(serializer_class, request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from rest_framework import serializers
 
-from annotations.api.serializers import ClaimSerializer, QuoteSerializer
+from annotations.api.serializers.items import ClaimSerializer, QuoteSerializer
 from annotations.models import ExtractionJob, Item
 from tests.factories import ItemFactory, article_with_revision
 

@@ -17,8 +17,8 @@ from django.db import DEFAULT_DB_ALIAS
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from annotations import readcache
 from annotations.models import ExtractionJob, Item, Review
+from annotations.readcache import invalidation, store
 from annotations.services.queue import extraction_job_complete, extraction_job_record_error
 from tests.conftest import _client_for
 from tests.factories import ItemFactory, UserFactory, article_with_revision
@@ -60,7 +60,7 @@ def committed(django_capture_on_commit_callbacks):
 
     @contextlib.contextmanager
     def block():
-        readcache._pending_changes(DEFAULT_DB_ALIAS).clear()
+        invalidation._pending_changes(DEFAULT_DB_ALIAS).clear()
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             yield callbacks
 
@@ -163,24 +163,24 @@ def test_assigning_a_whole_article_is_seen_at_once(
 
 @pytest.mark.django_db
 def test_a_change_draws_a_new_stamp(read_cache, article, committed):
-    before = readcache.generation(readcache.article_scope(article.pk))
-    assert readcache.generation(readcache.article_scope(article.pk)) == before
+    before = store.generation(store.article_scope(article.pk))
+    assert store.generation(store.article_scope(article.pk)) == before
 
     with committed():
-        readcache.article_changed(article_id=article.pk)
+        invalidation.after_update(article_id=article.pk)
 
-    assert readcache.generation(readcache.article_scope(article.pk)) != before
+    assert store.generation(store.article_scope(article.pk)) != before
 
 
 @pytest.mark.django_db
 def test_a_write_that_rolls_back_keeps_the_cached_answers(read_cache, article, django_capture_on_commit_callbacks):
-    stamp = readcache.generation(readcache.article_scope(article.pk))
+    stamp = store.generation(store.article_scope(article.pk))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        readcache.article_changed(article_id=article.pk)
+        invalidation.after_update(article_id=article.pk)
 
     assert len(callbacks) == 1  # would run on commit; the test's transaction never commits
-    assert readcache.generation(readcache.article_scope(article.pk)) == stamp
+    assert store.generation(store.article_scope(article.pk)) == stamp
 
 
 @pytest.mark.django_db
@@ -243,7 +243,7 @@ def test_a_failing_cache_is_a_miss_not_an_error(read_cache, viewer_client, artic
 
             return broken
 
-    monkeypatch.setattr(readcache, "cache", DownCache())  # the rate limits' counters stay up
+    monkeypatch.setattr(store, "cache", DownCache())  # the rate limits' counters stay up
 
     assert _detail(viewer_client, article) == expected
     assert _claims(viewer_client, article)["count"] == 1
@@ -264,10 +264,10 @@ def test_an_identity_read_before_a_revocation_is_not_stored_after_it(read_cache,
     key = Token.objects.create(user=UserFactory(username="late", role="viewer")).key
     stale = {"id": 1, "is_superuser": False, "username": "late", "is_staff": False, "is_active": True, "role_rank": 1}
 
-    readcache.tokens_forget(token_keys=[key])  # the revocation commits first...
-    readcache.token_identity_set(key, stale)  # ...then a request that read the row before it stores
+    invalidation.tokens_forget(token_keys=[key])  # the revocation commits first...
+    store.token_identity_set(key, stale)  # ...then a request that read the row before it stores
 
-    assert readcache.token_identity_get(key) is None
+    assert store.token_identity_get(key) is None
 
 
 @pytest.mark.django_db
@@ -429,8 +429,8 @@ def test_a_warm_read_asks_the_cache_once_for_the_identity_and_the_answer(
 ):
     detail, claims = _detail(viewer_client, two_claims), _claims(viewer_client, two_claims)
     queue = _queue(reviewer_client)
-    counting = _CountingCache(readcache.cache)
-    monkeypatch.setattr(readcache, "cache", counting)
+    counting = _CountingCache(store.cache)
+    monkeypatch.setattr(store, "cache", counting)
 
     assert _detail(viewer_client, two_claims) == detail
     assert _claims(viewer_client, two_claims) == claims
@@ -478,8 +478,8 @@ def test_a_review_drops_its_article_and_the_queues_in_one_round_trip(
 ):
     before_claims, before_queue = _claims(viewer_client, two_claims), _queue(reviewer_client)
     claim = Item.objects.get(start=0)
-    counting = _CountingCache(readcache.cache)
-    monkeypatch.setattr(readcache, "cache", counting)
+    counting = _CountingCache(store.cache)
+    monkeypatch.setattr(store, "cache", counting)
 
     with committed():
         response = reviewer_client.post(
@@ -496,8 +496,8 @@ def test_a_review_drops_its_article_and_the_queues_in_one_round_trip(
 
 @pytest.mark.django_db
 def test_an_anonymous_read_touches_the_read_cache_not_at_all(read_cache, two_claims, monkeypatch):
-    counting = _CountingCache(readcache.cache)
-    monkeypatch.setattr(readcache, "cache", counting)
+    counting = _CountingCache(store.cache)
+    monkeypatch.setattr(store, "cache", counting)
 
     for path in (f"/api/v1/articles/{two_claims.pk}/", "/api/v1/articles/987654/claims/", "/api/v1/queue/"):
         response = APIClient().get(path)
@@ -511,7 +511,7 @@ def test_a_failed_look_up_after_commit_still_drops_the_desk_and_the_known_articl
     read_cache, viewer_client, reviewer_client, two_claims, committed, monkeypatch
 ):
     detail, queue = _detail(viewer_client, two_claims), _queue(reviewer_client)
-    desk, article = readcache.generation(readcache.DESK), readcache.generation(readcache.article_scope(two_claims.pk))
+    desk, article = store.generation(store.DESK), store.generation(store.article_scope(two_claims.pk))
 
     class BrokenManager:
         def filter(self, *args, **kwargs):
@@ -521,11 +521,11 @@ def test_a_failed_look_up_after_commit_still_drops_the_desk_and_the_known_articl
 
     monkeypatch.setattr(ArticleRevision, "objects", BrokenManager())
     with committed():
-        readcache.article_changed(article_id=two_claims.pk)
-        readcache.article_changed(revision_id=two_claims.current_revision_id)
+        invalidation.after_update(article_id=two_claims.pk)
+        invalidation.after_update(revision_id=two_claims.current_revision_id)
 
-    assert readcache.generation(readcache.DESK) != desk
-    assert readcache.generation(readcache.article_scope(two_claims.pk)) != article
+    assert store.generation(store.DESK) != desk
+    assert store.generation(store.article_scope(two_claims.pk)) != article
     assert (_detail(viewer_client, two_claims), _queue(reviewer_client)) == (detail, queue)  # recomputed, unchanged
 
 

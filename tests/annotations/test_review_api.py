@@ -67,6 +67,25 @@ def test_stale_if_match_returns_412_with_current_state_and_keeps_first_write(rev
 
 
 @pytest.mark.django_db
+def test_stale_if_match_on_a_quote_returns_the_quote_as_its_detail_reads(reviewer_client, article):
+    start = BODY.index("We are pleased,")
+    quote = ItemFactory(
+        kind=Item.Kind.QUOTE, revision=article.current_revision, start=start, length=len("We are pleased,"),
+        speaker="Ann Minister", cue="said",
+    )
+    Item.objects.filter(pk=quote.pk).update(version=2)
+
+    stale = reviewer_client.post(
+        f"/api/v1/quotes/{quote.pk}/reviews/", {"verdict": "correct"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+
+    assert stale.status_code == 412 and stale["ETag"] == '"2"'
+    detail = reviewer_client.get(f"/api/v1/quotes/{quote.pk}/")
+    assert stale.json()["current"] == detail.json()
+    assert stale.json()["current"]["speaker"] == "Ann Minister" and stale.json()["current"]["article"] == article.pk
+
+
+@pytest.mark.django_db
 def test_review_with_evidence_is_stored_and_listed(reviewer_client, claim):
     evidence = [{"url": "https://stats.example.org/jobs", "title": "Labour survey", "excerpt": "4.1%"}]
 
