@@ -58,7 +58,7 @@ def seed(*, articles: int, reviewers: int, rng: random.Random) -> dict:
     from rest_framework.authtoken.models import Token
 
     from annotations.models import Article, ArticleRevision, ExtractionJob, Item
-    from annotations.services.ingest import content_hash
+    from annotations.rules.spans import content_hash
 
     editor = User.objects.create(username="bench-editor")
     editor.groups.add(Group.objects.get(name="editor"))

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from annotations.models import Article, Item, Review
+from annotations.rules.visibility import reviews_shown, sees_others_reviews
+from factcheck.roles import EDITOR, user_has_role
 from integrations.models import WebhookDelivery, WebhookSubscription
 
 # A ClaimReview needs a verdict: these statuses have one.
 RESOLVED_STATUSES = (Item.Status.CORRECT, Item.Status.DISPUTED)
 
 
-def _current_reviews() -> Prefetch:
+def current_reviews_prefetch() -> Prefetch:
+    """Each item's current reviews with their reviewers, oldest first, as ``item.current_reviews``."""
     return Prefetch(
         "reviews",
         queryset=Review.objects.filter(is_current=True).select_related("reviewer").order_by("created_at", "id"),
@@ -43,9 +49,35 @@ def live_items_with_reviews(*, article: Article) -> QuerySet[Item]:
     return (
         Item.objects.filter(revision_id=article.current_revision_id, dismissed=False)
         .select_related("created_by")
-        .prefetch_related(_current_reviews())
+        .prefetch_related(current_reviews_prefetch())
         .order_by("start", "end", "id")
     )
+
+
+class ReviewsShownTo:
+    """The reviews a reader may see in an export, item after item (blind mode: ``rules.visibility``).
+
+    The items the reader reviewed are read once, when the first item of a blind-mode article
+    needs them, not once per item.
+    """
+
+    def __init__(self, user: AbstractBaseUser) -> None:
+        self.user = user
+        self._reviewed: set[int] | None = None
+
+    def _has_reviewed(self, item_id: int) -> bool:
+        if self._reviewed is None:
+            self._reviewed = set(Review.objects.filter(reviewer_id=self.user.pk).values_list("item_id", flat=True))
+        return item_id in self._reviewed
+
+    def filter(self, reviews: Iterable[Review], *, item_id: int, blind: bool) -> list[Review]:
+        """Those of ``reviews`` (of item ``item_id``, on an article whose ``blind_review`` is ``blind``) shown."""
+        sees_others = sees_others_reviews(
+            blind=blind,
+            is_editor=lambda: user_has_role(self.user, EDITOR),
+            has_reviewed=lambda: self._has_reviewed(item_id),
+        )
+        return reviews_shown(reviews, reader_id=self.user.pk, sees_others=sees_others)
 
 
 def webhook_subscriptions() -> QuerySet[WebhookSubscription]:

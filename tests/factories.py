@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from annotations.models import Article, ArticleRevision, ExtractionJob, Item
-from annotations.services.ingest import content_hash
+from annotations.rules.spans import content_hash
 
 
 class UserFactory(factory.django.DjangoModelFactory):

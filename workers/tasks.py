@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
+from annotations.dashboard.heartbeats import worker_heartbeat_record
+from annotations.dashboard.snapshot import desk_snapshot_refresh
 from annotations.models import ArticleRevision
 from annotations.services.queue import (
     extraction_job_attach_page,
@@ -105,10 +108,6 @@ def _record_quietly(job_id: int, error: str) -> None:
 @shared_task(bind=True, ignore_result=True, soft_time_limit=10, time_limit=20)
 def record_worker_heartbeat(self) -> None:
     """Periodic (beat): the worker that runs this notes it is alive; the admin dashboard shows it."""
-    import socket
-
-    from annotations.dashboard.heartbeats import worker_heartbeat_record
-
     worker_heartbeat_record(hostname=self.request.hostname or socket.gethostname())
 
 
@@ -119,7 +118,5 @@ def refresh_dashboard() -> None:
     Idempotent: it overwrites the one snapshot row, so a duplicate or late message costs a
     recomputation and nothing else.
     """
-    from annotations.dashboard.snapshot import desk_snapshot_refresh
-
     snapshot = desk_snapshot_refresh()
     logger.info("Dashboard figures recomputed in %.2f s", snapshot.seconds)

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 
-from annotations.models import Article, ExtractionJob, Item
-from annotations.services.items import item_assign
-from annotations.services.queue import extraction_job_enqueue
+from annotations.models import Article, Item
+from annotations.services.items import item_assign, item_write_at_current_version
+from annotations.services.queue import extraction_job_create
 from annotations.services.review import item_resolve
 from factcheck.errors import Locked, NotFound, StaleVersion
 
@@ -35,28 +34,20 @@ class BulkResult:
         return f"{self.changed} changed" + (f"; skipped: {reasons}" if reasons else "")
 
 
-def _each_item(item_ids: Iterable[int], change: Callable[[Item], None]) -> BulkResult:
-    """Apply ``change`` to each item with its current version; one retry when it moved meanwhile."""
+def _each_item(item_ids: Iterable[int], change: Callable[[Item], object]) -> BulkResult:
+    """Apply ``change`` to each item with its current version (``item_write_at_current_version``)."""
     result = BulkResult()
     for item_id in item_ids:
-        for attempt in range(2):
-            item = Item.objects.only("id", "kind", "version").filter(pk=item_id).first()
-            if item is None:
-                result.skipped["gone"] += 1
-                break
-            try:
-                change(item)
-            except StaleVersion:
-                if attempt == 1:
-                    result.skipped["changed meanwhile"] += 1
-                continue
-            except Locked:
-                result.skipped["on a published article"] += 1
-            except NotFound:
-                result.skipped["gone"] += 1
-            else:
-                result.changed += 1
-            break
+        try:
+            item_write_at_current_version(item_id=item_id, write=change)
+        except StaleVersion:
+            result.skipped["changed meanwhile"] += 1
+        except Locked:
+            result.skipped["on a published article"] += 1
+        except NotFound:
+            result.skipped["gone"] += 1
+        else:
+            result.changed += 1
     return result
 
 
@@ -98,11 +89,7 @@ def articles_reextract(*, article_ids: Iterable[int]) -> BulkResult:
             if article.current_revision_id is None:
                 result.skipped["without text yet"] += 1
                 continue
-            job = ExtractionJob.objects.create(
-                article=article, revision_id=article.current_revision_id, created_at=timezone.now()
-            )
-            article.current_job = job
+            extraction_job_create(article=article, revision_id=article.current_revision_id)
             article.save(update_fields=["current_job", "updated_at"])
-            transaction.on_commit(lambda job_id=job.pk: extraction_job_enqueue(job_id=job_id))
             result.changed += 1
     return result

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
-from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from annotations.models import Article, ArticleRevision, ExtractionJob
-from annotations.services.queue import extraction_job_enqueue
+from annotations.models import Article, ArticleRevision
+from annotations.rules.spans import content_hash
+from annotations.services.queue import extraction_job_create
 from factcheck.errors import InvalidInput
 from workers.extraction import clean_text
 from workers.extraction.html import document_from_html
@@ -27,11 +26,6 @@ _BYLINE = re.compile(r"^By\s+(?P<name>[^.!?]{2,120})$")
 class IngestResult:
     article: Article
     created: bool
-
-
-def content_hash(body: str) -> str:
-    """SHA-256 of the body text, hex: identifies a revision's content."""
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def normalise_url(url: str) -> str:
@@ -133,11 +127,11 @@ def article_ingest(
                 revision = ArticleRevision.objects.create(
                     article=article, number=1, body=body, content_hash=content_hash(body), created_by=added_by
                 )
-            job = ExtractionJob.objects.create(article=article, revision=revision, source_url=url or "")
+            extraction_job_create(
+                article=article, revision_id=revision.pk if revision else None, source_url=url or ""
+            )
             article.current_revision = revision
-            article.current_job = job
             article.save(update_fields=["current_revision", "current_job", "updated_at"])
-            transaction.on_commit(partial(extraction_job_enqueue, job_id=job.pk), robust=True)
     except IntegrityError:
         # Another request stored the same content a moment ago: answer with that article.
         existing = Article.objects.filter(ingest_key=ingest_key).first()

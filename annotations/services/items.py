@@ -9,6 +9,9 @@ writers are serialised and a stale one is refused (412) instead of silently over
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -18,8 +21,12 @@ from django.utils import timezone
 from annotations import readcache
 from annotations.models import Article, Comment, HistoryEvent, Item, Review
 from annotations.rules.policy import status_from_reviews
+from annotations.rules.spans import SpanProblem, span_context, span_problem
+from annotations.selectors import live_item_at
 from annotations.services.history import history_record
 from factcheck.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound, PreconditionRequired, StaleVersion
+
+T = TypeVar("T")
 
 
 def item_lock_for_write(*, item_id: int, kind: str, expected_version: int | None) -> Item:
@@ -52,6 +59,29 @@ def item_lock_for_write(*, item_id: int, kind: str, expected_version: int | None
             f"{item.version}). Review the current state and apply your change again.",
             current=item,
         )
+    return item
+
+
+def item_write_at_current_version(*, item_id: int, write: Callable[[Item], T]) -> T:
+    """Run ``write`` on the item as it is now (its id, kind and version); once more if it moved meanwhile.
+
+    For writers that never showed the item to anyone (a bulk action, an import): they have no
+    version of their own to send to a service's ``expected_version``, so they send the current
+    one. A concurrent change between the read and the write makes the service refuse it
+    (``StaleVersion``); the item is read again and the write tried a second time. Raises
+    ``NotFound`` when the item is gone, ``StaleVersion`` when it moved again, and whatever
+    ``write`` raises otherwise (``Locked`` on a published article).
+    """
+    try:
+        return write(_item_as_it_is_now(item_id))
+    except StaleVersion:
+        return write(_item_as_it_is_now(item_id))
+
+
+def _item_as_it_is_now(item_id: int) -> Item:
+    item = Item.objects.only("id", "kind", "version").filter(pk=item_id).first()
+    if item is None:
+        raise NotFound(f"No item with id {item_id}.")
     return item
 
 
@@ -88,18 +118,20 @@ def item_apply_status(item: Item, *, actor: AbstractBaseUser | None, verdicts: l
 
 
 def _check_span(body: str, start: int, end: int, text: str | None) -> str:
-    if not (0 <= start < end <= len(body)):
+    """The words of a span a person sent (see ``spans.span_problem``), or ``InvalidInput`` saying what is wrong."""
+    problem = span_problem(body, start, end, text=text)
+    if problem is SpanProblem.OUTSIDE:
         raise InvalidInput(
             f"The span [{start}:{end}] is not inside the text (0 to {len(body)}); start must be before end.",
             fields={"start": ["Out of range."], "end": ["Out of range."]},
         )
     found = body[start:end]
-    if text is not None and text != found:
+    if problem is SpanProblem.MISMATCH:
         raise InvalidInput(
             "'text' is not what the article says at [start:end]; send the exact characters or leave 'text' out.",
             fields={"text": [f"The article has {found[:80]!r} there."]},
         )
-    if not found.strip():
+    if problem is SpanProblem.BLANK:
         raise InvalidInput("The span holds only white space.", fields={"start": ["Empty span."]})
     return found
 
@@ -135,17 +167,15 @@ def item_add(
         if kind == Item.Kind.QUOTE and (speaker_start is not None or speaker_end is not None):
             if speaker_start is None or speaker_end is None:
                 raise InvalidInput("Send both speaker_start and speaker_end.", fields={"speaker_start": ["Missing."]})
-            if not (0 <= speaker_start < speaker_end <= len(body)):
+            if span_problem(body, speaker_start, speaker_end, allow_blank=True) is not None:
                 raise InvalidInput(
                     f"The speaker span [{speaker_start}:{speaker_end}] is not inside the text (0 to {len(body)}).",
                     fields={"speaker_start": ["Out of range."], "speaker_end": ["Out of range."]},
                 )
-        duplicate = Item.objects.filter(
-            revision_id=article.current_revision_id, kind=kind, start=start, end=end, dismissed=False
-        ).first()
+        duplicate = live_item_at(revision_id=article.current_revision_id, kind=kind, start=start, end=end)
         if duplicate is not None:
             raise Conflict(f"This span is already {kind} {duplicate.pk}.")
-        prefix = body[max(0, start - Item.CONTEXT_CHARS) : start]
+        prefix, suffix = span_context(body, start, end, width=Item.CONTEXT_CHARS)
         item = Item.objects.create(
             kind=kind,
             revision_id=article.current_revision_id,
@@ -153,7 +183,7 @@ def item_add(
             end=end,
             text=found,
             prefix=prefix,
-            suffix=body[end : end + Item.CONTEXT_CHARS],
+            suffix=suffix,
             origin=Item.Origin.REVIEWER,
             # A person found it: as check-worthy as anything can be, and first in the queue.
             score=1.0,
@@ -183,8 +213,7 @@ def item_update_span(
         found = _check_span(body, start, end, None)
         before = {"start": item.start, "end": item.end, "text": item.text}
         item.start, item.end, item.text = start, end, found
-        item.prefix = body[max(0, start - Item.CONTEXT_CHARS) : start]
-        item.suffix = body[end : end + Item.CONTEXT_CHARS]
+        item.prefix, item.suffix = span_context(body, start, end, width=Item.CONTEXT_CHARS)
         item.needs_rereview = False
         try:
             with transaction.atomic():

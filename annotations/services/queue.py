@@ -9,50 +9,59 @@ the ``machine_item_unique_per_span`` constraint.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from annotations import readcache
 from annotations.models import Article, ArticleRevision, ExtractionJob, Item
+from annotations.rules.spans import content_hash, span_context, span_problem
+from factcheck.outbox import Outbox
 from workers.errors import PermanentExtractionError
 from workers.extraction import ClaimSpan, Extraction, QuoteSpan, clean_text
 from workers.extraction.html import PageDocument
-
-logger = logging.getLogger(__name__)
 
 EXTRACT_TASK = "workers.tasks.extract_article"
 _ERROR_MAX = 2000
 
 
-def extraction_job_enqueue(*, job_id: int) -> bool:
-    """Publish the job to the broker. Returns whether it was published.
-
-    Never raises: when the broker is down the job stays ``queued`` in the database, the outage
-    is logged and written on the job (visible in the API and the admin), and the periodic sweep
-    publishes it again. The job is never run inline instead.
-    """
-    from factcheck.celery import app
-
-    try:
-        app.send_task(EXTRACT_TASK, args=[job_id], queue=settings.EXTRACTION_QUEUE)
-    except Exception as exc:  # noqa: BLE001 - any broker failure (connection, failover, OOM) is reported the same way
-        logger.error("Broker unavailable; extraction job %s stays queued for the sweep: %s", job_id, exc)
-        kind = "Broker unavailable" if isinstance(exc, BrokerError | OSError) else "Broker refused the message"
-        try:
-            ExtractionJob.objects.filter(pk=job_id, status=ExtractionJob.Status.QUEUED).update(
-                last_error=f"{kind} when publishing: {exc}"[:_ERROR_MAX], updated_at=timezone.now()
-            )
-            readcache.after_update(job_id=job_id)
-        except DatabaseError:
-            logger.exception("Could not note the broker failure on extraction job %s", job_id)
-        return False
+def _record_published(job_id: int) -> None:
     ExtractionJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
-    return True
+
+
+def _record_publish_failure(job_id: int, note: str) -> None:
+    ExtractionJob.objects.filter(pk=job_id, status=ExtractionJob.Status.QUEUED).update(
+        last_error=note[:_ERROR_MAX], updated_at=timezone.now()
+    )
+    readcache.after_update(job_id=job_id)
+
+
+EXTRACTION_OUTBOX = Outbox(
+    task=EXTRACT_TASK,
+    noun="extraction job",
+    plural="extraction job(s)",
+    waiting="queued",
+    queue=lambda: settings.EXTRACTION_QUEUE,
+    record_published=_record_published,
+    record_failure=_record_publish_failure,
+)
+
+
+def extraction_job_create(*, article: Article, revision_id: int | None, source_url: str = "") -> ExtractionJob:
+    """A new queued job for the revision ``revision_id`` (without one: for the page at ``source_url``).
+
+    Call inside the transaction that changes the article, holding its row lock: the job becomes
+    ``article.current_job`` (the caller saves the article) and is published after commit. When
+    the broker is down the job stays ``queued``, the outage is written on it (visible in the API
+    and the admin) and the periodic sweep publishes it again; it never runs inline instead
+    (see ``factcheck.outbox``).
+    """
+    job = ExtractionJob.objects.create(article=article, revision_id=revision_id, source_url=source_url)
+    article.current_job = job
+    EXTRACTION_OUTBOX.publish_after_commit(job.pk)
+    return job
 
 
 def extraction_job_start(*, job_id: int) -> ExtractionJob | None:
@@ -89,8 +98,6 @@ def extraction_job_attach_page(*, job_id: int, page: PageDocument) -> ArticleRev
     earlier attempt got this far) keeps it. Article metadata left blank at ingestion is filled
     from the page.
     """
-    from annotations.services.ingest import content_hash
-
     body = clean_text(page.text)
     if not body.strip():
         raise PermanentExtractionError("The fetched page has no article text.")
@@ -190,10 +197,7 @@ def extraction_jobs_sweep(*, now: dt.datetime | None = None) -> list[int]:
         | Q(status=ExtractionJob.Status.RUNNING, updated_at__lt=running_before)
         & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=running_before))
     ).values_list("pk", flat=True)
-    published = [job_id for job_id in stale if extraction_job_enqueue(job_id=job_id)]
-    if published:
-        logger.warning("Sweep re-published %d extraction job(s): %s", len(published), published[:20])
-    return published
+    return EXTRACTION_OUTBOX.sweep(stale)
 
 
 def extraction_job_retry(*, job_id: int) -> bool:
@@ -204,7 +208,7 @@ def extraction_job_retry(*, job_id: int) -> bool:
         )
         if updated:
             readcache.after_update(job_id=job_id)
-            transaction.on_commit(lambda: extraction_job_enqueue(job_id=job_id))
+            EXTRACTION_OUTBOX.publish_after_commit(job_id)
     return bool(updated)
 
 
@@ -238,38 +242,31 @@ def _superseded(job: ExtractionJob) -> bool:
 
 
 def _mark_superseded(job: ExtractionJob, now: dt.datetime) -> None:
-    job.status = ExtractionJob.Status.DONE
-    job.last_error = "Superseded: the article's text changed, and a newer job extracts it. Nothing was written."
-    job.finished_at = now
-    job.updated_at = now
-    job.save(update_fields=["status", "last_error", "finished_at", "updated_at"])
+    superseded = "Superseded: the article's text changed, and a newer job extracts it. Nothing was written."
+    _finish(job, ExtractionJob.Status.DONE, superseded, now)
 
 
 def _mark_failed(job: ExtractionJob, error: str, now: dt.datetime) -> None:
-    job.status = ExtractionJob.Status.FAILED
+    _finish(job, ExtractionJob.Status.FAILED, error, now)
+
+
+def _finish(job: ExtractionJob, status: str, error: str, now: dt.datetime) -> None:
+    """End the locked job with ``status`` and the reason shown for it (an error, or why nothing ran)."""
+    job.status = status
     job.last_error = error[:_ERROR_MAX]
     job.finished_at = now
     job.updated_at = now
     job.save(update_fields=["status", "last_error", "finished_at", "updated_at"])
 
 
-def _context(body: str, start: int, end: int) -> tuple[str, str]:
-    width = Item.CONTEXT_CHARS
-    return body[max(0, start - width) : start], body[end : end + width]
-
-
-def _checked_span(body: str, start: int, end: int, text: str) -> None:
-    if not (0 <= start < end <= len(body)) or body[start:end] != text:
-        raise ValueError(
-            f"Extractor returned a span [{start}:{end}] that does not match the revision text; "
-            "the engine must keep text[start:end] == item.text."
-        )
-
-
 def _machine_item(revision: ArticleRevision, span: ClaimSpan | QuoteSpan, kind: str, version: str, **fields) -> Item:
     """An unsaved machine item for ``span``, checked against the revision text, with its context."""
-    _checked_span(revision.body, span.start, span.end, span.text)
-    prefix, suffix = _context(revision.body, span.start, span.end)
+    if span_problem(revision.body, span.start, span.end, text=span.text, allow_blank=True) is not None:
+        raise ValueError(
+            f"Extractor returned a span [{span.start}:{span.end}] that does not match the revision text; "
+            "the engine must keep text[start:end] == item.text."
+        )
+    prefix, suffix = span_context(revision.body, span.start, span.end, width=Item.CONTEXT_CHARS)
     return Item(
         kind=kind,
         revision=revision,

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotations.models import Article, ArticleRevision, ExtractionJob, HistoryEvent, Item
+from annotations.models import Article, ArticleRevision, HistoryEvent, Item
 from annotations.rules.anchoring import reanchor
+from annotations.rules.spans import content_hash, span_context
 from annotations.services.history import history_record
-from annotations.services.ingest import content_hash
 from annotations.services.publishing import article_lock
-from annotations.services.queue import extraction_job_enqueue
+from annotations.services.queue import extraction_job_create
 from factcheck.errors import Conflict, InvalidInput, Locked
 from workers.extraction import clean_text
 
@@ -40,17 +38,17 @@ def article_revise(*, article_id: int, editor: AbstractBaseUser, text: str) -> t
         old = ArticleRevision.objects.filter(pk=article.current_revision_id).first()
         if old is None:
             raise Conflict("The article has no text yet (its page is still being fetched).")
-        if old.content_hash == content_hash(body):
+        digest = content_hash(body)
+        if old.content_hash == digest:
             return article, counts
         new = ArticleRevision.objects.create(
-            article=article, number=old.number + 1, body=body, content_hash=content_hash(body), created_by=editor
+            article=article, number=old.number + 1, body=body, content_hash=digest, created_by=editor
         )
         for item in Item.objects.select_for_update().filter(revision=old, orphaned=False).order_by("start", "id"):
             outcome = _carry_over(item, old.body, new, editor)
             counts[outcome] += 1
-        job = ExtractionJob.objects.create(article=article, revision=new)
+        extraction_job_create(article=article, revision_id=new.pk)
         article.current_revision = new
-        article.current_job = job
         article.save(update_fields=["current_revision", "current_job", "updated_at"])
         history_record(
             article_id=article.pk,
@@ -59,7 +57,6 @@ def article_revise(*, article_id: int, editor: AbstractBaseUser, text: str) -> t
             before={"revision": old.number, "content_hash": old.content_hash},
             after={"revision": new.number, "content_hash": new.content_hash, **counts},
         )
-        transaction.on_commit(partial(extraction_job_enqueue, job_id=job.pk), robust=True)
     return article, counts
 
 
@@ -70,13 +67,14 @@ def _carry_over(item: Item, old_body: str, new: ArticleRevision, editor: Abstrac
     before = {"revision": item.revision_id, "start": item.start, "end": item.end, "text": item.text}
     if anchor is not None:
         text = new.body[anchor.start : anchor.end]
+        prefix, suffix = span_context(new.body, anchor.start, anchor.end, width=Item.CONTEXT_CHARS)
         fields = {
             "revision": new,
             "start": anchor.start,
             "end": anchor.end,
             "text": text,
-            "prefix": new.body[max(0, anchor.start - Item.CONTEXT_CHARS) : anchor.start],
-            "suffix": new.body[anchor.end : anchor.end + Item.CONTEXT_CHARS],
+            "prefix": prefix,
+            "suffix": suffix,
             "needs_rereview": item.needs_rereview or not anchor.exact,
         }
         outcome = "exact" if anchor.exact else "changed"
@@ -130,5 +128,5 @@ def article_update_settings(
     return article
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     return value.isoformat() if hasattr(value, "isoformat") else value

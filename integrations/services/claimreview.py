@@ -17,9 +17,9 @@ from django.conf import settings
 
 from annotations.models import Article, Item
 from factcheck.errors import Conflict, NotFound
+from integrations.selectors import RESOLVED_STATUSES
 
 SCHEMA_CONTEXT = "https://schema.org"
-RESOLVED = (Item.Status.CORRECT, Item.Status.DISPUTED)
 
 
 def _iso_date(value: dt.datetime | dt.date | None) -> str | None:
@@ -67,7 +67,7 @@ def claimreview_for_item(
 
     Raises ``Conflict`` (409) for an item that is not resolved: there is no verdict to publish.
     """
-    if item.status not in RESOLVED:
+    if item.status not in RESOLVED_STATUSES:
         raise Conflict(
             f"{item.kind.capitalize()} {item.pk} is {item.status}: a ClaimReview exists only for a "
             "correct or disputed item. Review or resolve it first."
@@ -115,7 +115,7 @@ def claimreview_for_article(
     graph = [
         claimreview_for_item(item, article=article, url_for=url_for, with_context=False)
         for item in items
-        if item.status in RESOLVED
+        if item.status in RESOLVED_STATUSES
     ]
     return {"@context": SCHEMA_CONTEXT, "@graph": graph}
 

@@ -13,10 +13,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from annotations.models import Item, Review
-from integrations.services.visibility import ReviewVisibility
+from annotations.models import Item
+from integrations.selectors import ReviewsShownTo, current_reviews_prefetch
 
 CHUNK = 500
 CSV_COLUMNS = [
@@ -37,13 +37,7 @@ def export_queryset(
         Item.objects.select_related("revision__article")
         # The revision's body can be megabytes; a row needs only the article's metadata.
         .defer("revision__body")
-        .prefetch_related(
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.filter(is_current=True).select_related("reviewer").order_by("created_at", "id"),
-                to_attr="current_reviews",
-            )
-        )
+        .prefetch_related(current_reviews_prefetch())
         .order_by("id")
     )
     if article is not None:
@@ -55,7 +49,7 @@ def export_queryset(
     return items
 
 
-def _review_dicts(item: Item, visibility: ReviewVisibility) -> list[dict[str, Any]]:
+def _review_dicts(item: Item, visibility: ReviewsShownTo) -> list[dict[str, Any]]:
     reviews = visibility.filter(item.current_reviews, item_id=item.pk, blind=item.revision.article.blind_review)
     return [
         {
@@ -70,7 +64,7 @@ def _review_dicts(item: Item, visibility: ReviewVisibility) -> list[dict[str, An
     ]
 
 
-def item_record(item: Item, visibility: ReviewVisibility) -> dict[str, Any]:
+def item_record(item: Item, visibility: ReviewsShownTo) -> dict[str, Any]:
     """One item as a plain dict: the JSON Lines record, and the source of a CSV row."""
     article = item.revision.article
     return {
@@ -117,12 +111,12 @@ def _csv_row(record: dict[str, Any]) -> list[Any]:
     return [_safe_cell(flat[column]) for column in CSV_COLUMNS]
 
 
-def _records(items: QuerySet, visibility: ReviewVisibility) -> Iterator[dict[str, Any]]:
+def _records(items: QuerySet, visibility: ReviewsShownTo) -> Iterator[dict[str, Any]]:
     for item in items.iterator(chunk_size=CHUNK):
         yield item_record(item, visibility)
 
 
-def export_csv(items: QuerySet, visibility: ReviewVisibility) -> Iterator[str]:
+def export_csv(items: QuerySet, visibility: ReviewsShownTo) -> Iterator[str]:
     """The CSV text, a header line then one line per item, as it is produced."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -137,7 +131,7 @@ def export_csv(items: QuerySet, visibility: ReviewVisibility) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def export_jsonl(items: QuerySet, visibility: ReviewVisibility) -> Iterator[str]:
+def export_jsonl(items: QuerySet, visibility: ReviewsShownTo) -> Iterator[str]:
     """One JSON object per line and per item, reviews and evidence nested."""
     for record in _records(items, visibility):
         yield json.dumps(record, ensure_ascii=False) + "\n"

@@ -24,7 +24,9 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from annotations.models import Article, Item, Review
 from annotations.rules.anchoring import reanchor
-from annotations.services.items import item_add
+from annotations.rules.spans import span_context, span_problem
+from annotations.selectors import live_item_at
+from annotations.services.items import item_add, item_write_at_current_version
 from annotations.services.review import review_submit
 from factcheck.errors import Conflict, InvalidInput, Locked, NotFound, ServiceError, StaleVersion
 
@@ -39,8 +41,7 @@ VERDICTS = tuple(Item.Status.values)
 def _selectors(item: Item, body: str) -> list[dict[str, Any]]:
     """Both selectors of an item of the revision whose text is ``body``; the context is read from the
     text itself, so it is exactly what surrounds the span now."""
-    width = Item.CONTEXT_CHARS
-    prefix, suffix = body[max(0, item.start - width) : item.start], body[item.end : item.end + width]
+    prefix, suffix = span_context(body, item.start, item.end, width=Item.CONTEXT_CHARS)
     return [
         {"type": "TextQuoteSelector", "exact": item.text, "prefix": prefix, "suffix": suffix},
         {"type": "TextPositionSelector", "start": item.start, "end": item.end},
@@ -241,7 +242,7 @@ def anchor_in(text: str, *, quote: dict[str, Any] | None, position: tuple[int, i
     exact = quote.get("exact", "") if quote else None
     if position is not None:
         start, end = position
-        if end <= len(text) and (exact is None or text[start:end] == exact):
+        if span_problem(text, start, end, text=exact, allow_blank=True) is None:
             return start, end, True
     if not exact:
         raise LookupError("The position is outside the article's text and there is no quote to search for.")
@@ -262,10 +263,6 @@ def anchor_in(text: str, *, quote: dict[str, Any] | None, position: tuple[int, i
     if anchor is None:
         raise LookupError(f"{exact[:80]!r} is not in the article's current text, not even approximately.")
     return anchor.start, anchor.end, anchor.exact
-
-
-def _item_at(revision_id: int, kind: str, start: int, end: int) -> Item | None:
-    return Item.objects.filter(revision_id=revision_id, kind=kind, start=start, end=end, dismissed=False).first()
 
 
 def annotations_import(*, article_id: int, user: AbstractBaseUser, annotations: list[Any]) -> ImportReport:
@@ -315,7 +312,7 @@ def _import_item(
 ) -> Item:
     revision_id = article.current_revision_id
     entry = {"index": annotation.index, "id": annotation.id, "kind": annotation.kind, "start": start, "end": end}
-    item = _item_at(revision_id, annotation.kind, start, end)
+    item = live_item_at(revision_id=revision_id, kind=annotation.kind, start=start, end=end)
     if item is None:
         try:
             item = item_add(
@@ -323,7 +320,7 @@ def _import_item(
             )
         except Conflict:
             # Someone added the same span a moment ago: that item is the one.
-            item = _item_at(revision_id, annotation.kind, start, end)
+            item = live_item_at(revision_id=revision_id, kind=annotation.kind, start=start, end=end)
             if item is None:
                 raise
         else:
@@ -341,15 +338,15 @@ def _import_review(annotation: ParsedAnnotation, item: Item, user: AbstractBaseU
     if current and (current.verdict, current.rationale) == (annotation.verdict, annotation.rationale):
         report.reviewed.append({**entry, "review": current.pk, "unchanged": True})
         return
-    for _ in range(2):  # a concurrent change bumps the version: read it again once
-        version = Item.objects.filter(pk=item.pk).values_list("version", flat=True).get()
-        try:
-            review, _item = review_submit(
-                item_id=item.pk, kind=item.kind, reviewer=user, verdict=annotation.verdict,
-                rationale=annotation.rationale, evidence=evidence, expected_version=version,
-            )
-        except StaleVersion:
-            continue
-        report.reviewed.append({**entry, "review": review.pk, "unchanged": False})
+    try:
+        review, _item = item_write_at_current_version(
+            item_id=item.pk,
+            write=lambda now: review_submit(
+                item_id=now.pk, kind=now.kind, reviewer=user, verdict=annotation.verdict,
+                rationale=annotation.rationale, evidence=evidence, expected_version=now.version,
+            ),
+        )
+    except StaleVersion:
+        report.failed.append({**entry, "reason": "The item kept changing during the import; import it again."})
         return
-    report.failed.append({**entry, "reason": "The item kept changing during the import; import it again."})
+    report.reviewed.append({**entry, "review": review.pk, "unchanged": False})

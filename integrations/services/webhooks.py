@@ -19,7 +19,6 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import requests
@@ -27,9 +26,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from factcheck.errors import InvalidInput, NotFound
+from factcheck.outbox import Outbox
 from integrations.models import Event, WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
@@ -135,29 +134,39 @@ def webhook_event_record(*, event: str, event_id: str, data: dict[str, Any]) -> 
         .values_list("pk", flat=True)
     )
     for delivery_id in ids:
-        transaction.on_commit(partial(webhook_delivery_enqueue, delivery_id=delivery_id))
+        WEBHOOK_OUTBOX.publish_after_commit(delivery_id)
     return ids
 
 
+def _record_published(delivery_id: int) -> None:
+    WebhookDelivery.objects.filter(pk=delivery_id).update(enqueued_at=timezone.now())
+
+
+def _record_publish_failure(delivery_id: int, note: str) -> None:
+    WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
+        last_error=note[:_KEPT_CHARS]
+    )
+
+
+WEBHOOK_OUTBOX = Outbox(
+    task=DELIVER_TASK,
+    noun="webhook delivery",
+    plural="webhook delivery(ies)",
+    waiting="pending",
+    queue=lambda: settings.WEBHOOK_QUEUE or settings.EXTRACTION_QUEUE,
+    record_published=_record_published,
+    record_failure=_record_publish_failure,
+)
+
+
 def webhook_delivery_enqueue(*, delivery_id: int, countdown: float = 0) -> bool:
-    """Publish the delivery to the broker. Returns whether it was published.
+    """Publish the delivery to the broker, to run after ``countdown`` seconds. Returns whether it was published.
 
     Never raises: with the broker down the delivery stays pending in the database, the outage
-    is logged and written on the row, and the sweep publishes it again. Never sent inline.
+    is logged and written on the row, and the sweep publishes it again. Never sent inline
+    (see ``factcheck.outbox``).
     """
-    from factcheck.celery import app
-
-    queue = settings.WEBHOOK_QUEUE or settings.EXTRACTION_QUEUE
-    try:
-        app.send_task(DELIVER_TASK, args=[delivery_id], queue=queue, countdown=countdown or None)
-    except (BrokerError, OSError) as exc:
-        logger.error("Broker unavailable; webhook delivery %s stays pending for the sweep: %s", delivery_id, exc)
-        WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
-            last_error=f"Broker unavailable when publishing: {exc}"[:_KEPT_CHARS]
-        )
-        return False
-    WebhookDelivery.objects.filter(pk=delivery_id).update(enqueued_at=timezone.now())
-    return True
+    return WEBHOOK_OUTBOX.publish(delivery_id, countdown=countdown)
 
 
 # --- Signing and sending ---------------------------------------------------------------------
@@ -283,7 +292,7 @@ def webhook_delivery_retry(*, delivery_id: int) -> bool:
             status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), locked_until=None
         )
         if updated:
-            transaction.on_commit(partial(webhook_delivery_enqueue, delivery_id=delivery_id))
+            WEBHOOK_OUTBOX.publish_after_commit(delivery_id)
     return bool(updated)
 
 
@@ -301,7 +310,4 @@ def webhook_deliveries_sweep(*, now: dt.datetime | None = None) -> list[int]:
         .exclude(enqueued_at__gte=overdue)
         .values_list("pk", flat=True)[:1000]
     )
-    published = [delivery_id for delivery_id in stale if webhook_delivery_enqueue(delivery_id=delivery_id)]
-    if published:
-        logger.warning("Sweep re-published %d webhook delivery(ies): %s", len(published), published[:20])
-    return published
+    return WEBHOOK_OUTBOX.sweep(stale)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import ExtractionJob, Item
+from annotations.services.items import item_write_at_current_version
 from annotations.services.queue import extraction_job_complete, extraction_job_start
 from annotations.services.revisions import article_revise
+from factcheck.errors import NotFound, StaleVersion
 from tests.annotations.test_review_api import BODY, SENTENCE_1, _claim, _review, _second_reviewer
 from tests.conftest import _client_for
 from tests.factories import UserFactory, article_with_revision
@@ -134,3 +136,35 @@ def test_health_check_does_not_describe_the_database_error(client, monkeypatch):
 
     assert response.status_code == 503
     assert b"db.internal" not in response.content
+
+
+@pytest.mark.django_db
+def test_a_writer_without_a_version_of_its_own_retries_once_when_the_item_moves_meanwhile(article):
+    claim = _claim(article, SENTENCE_1)
+    seen: list[int] = []
+
+    def write(item: Item) -> int:
+        seen.append(item.version)
+        if len(seen) == 1:  # someone else changes the item between the read and the write
+            Item.objects.filter(pk=item.pk).update(version=item.version + 1)
+            raise StaleVersion("changed meanwhile", current=item)
+        return item.version
+
+    assert item_write_at_current_version(item_id=claim.pk, write=write) == claim.version + 1
+    assert seen == [claim.version, claim.version + 1]
+
+
+@pytest.mark.django_db
+def test_a_writer_without_a_version_gives_up_after_the_second_stale_try_or_a_missing_item(article):
+    claim = _claim(article, SENTENCE_1)
+    tries: list[int] = []
+
+    def always_stale(item: Item) -> None:
+        tries.append(item.pk)
+        raise StaleVersion("changed meanwhile", current=item)
+
+    with pytest.raises(StaleVersion):
+        item_write_at_current_version(item_id=claim.pk, write=always_stale)
+    assert tries == [claim.pk, claim.pk]
+    with pytest.raises(NotFound):
+        item_write_at_current_version(item_id=claim.pk + 1000, write=always_stale)

@@ -1,0 +1,34 @@
+"""Reads: querysets with their joins and aggregates decided once, for the API, the pages and the admin.
+
+One module per aggregate: ``articles``, ``items`` (claims and quotes, the queue, counts) and
+``reviews`` (the reads blind mode governs). Callers use ``from annotations import selectors``
+and the names below.
+"""
+
+from annotations.selectors.articles import article_detail, article_list, articles_for_review_list
+from annotations.selectors.items import (
+    empty_item_counts,
+    item_counts,
+    item_list,
+    items_assigned_counts,
+    items_of_article,
+    live_item_at,
+    review_queue,
+)
+from annotations.selectors.reviews import agreement_units, item_history, reviews_visible_to
+
+__all__ = [
+    "agreement_units",
+    "article_detail",
+    "article_list",
+    "articles_for_review_list",
+    "empty_item_counts",
+    "item_counts",
+    "item_history",
+    "item_list",
+    "items_assigned_counts",
+    "items_of_article",
+    "live_item_at",
+    "review_queue",
+    "reviews_visible_to",
+]
