@@ -35,7 +35,7 @@ class QuoteSpan:
     speaker_start: int | None  # where this quote's speaker is named (may be a pronoun)
     speaker_end: int | None
     cue: str  # "said", "stated", "according to", ... ; "" when none was found
-    score: float = 1.0  # confidence, 0..1
+    score: float = 1.0  # confidence in the speaker, 0..1: one of quotes.cascade's CONFIDENCE_* values
 
 
 @dataclass(frozen=True, slots=True)

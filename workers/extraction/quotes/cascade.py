@@ -82,7 +82,8 @@ def attribute_quotes(text: str, names: NameIndex | None = None) -> list[Attribut
     1. Pair the quote marks, paragraph by paragraph (``marks.pair_marks``).
     2. Join the pieces of one quote: a quote interrupted by its attribution ("We will," she said,
        "go on.") becomes one span from the first opening mark to the last closing mark, and the
-       interrupting clause names the speaker; so do fragments quoted in one sentence of paraphrase.
+       interrupting clause names the speaker; fragments quoted in one sentence of paraphrase
+       (called it "x" and "y") become one span too.
     3. The attribution next to the quote: right after the closing mark (", the senator said",
        ", Hartwell, the former treasurer ..., said", ", Trump barked" after a comma inside the
        marks), else right before the opening mark ("X said:", "according to X of the Y,", "Said X,
