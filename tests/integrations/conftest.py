@@ -13,21 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from annotations.models import Item
-from tests.factories import ItemFactory, article_with_revision
-
-BODY = (
-    "Unemployment fell to 4.1 percent in June. Exports rose by 12 percent in 2024. “We are pleased,” the minister said."
-)
-SENTENCE_1 = "Unemployment fell to 4.1 percent in June."
-SENTENCE_2 = "Exports rose by 12 percent in 2024."
-QUOTE = "We are pleased,"
-
-
-def item_on(article, words: str, **fields) -> Item:
-    """An item spanning ``words`` in the article's current text."""
-    start = article.current_revision.body.index(words)
-    return ItemFactory(revision=article.current_revision, start=start, length=len(words), **fields)
+from tests.factories import article_with_revision
+from tests.support.desk import BODY
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 
 from annotations.services.publishing import article_publish
-from tests.integrations.conftest import QUOTE, SENTENCE_1, SENTENCE_2, item_on
+from tests.support.desk import QUOTE, SENTENCE_1, SENTENCE_2, item_on
 
 # schema.org ClaimReview as Google's fact-check guide reads it: required, then recommended.
 REQUIRED = {"@type", "claimReviewed", "reviewRating", "url", "author"}

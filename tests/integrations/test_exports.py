@@ -10,7 +10,7 @@ import pytest
 
 from annotations.models import Review
 from tests.factories import UserFactory, article_with_revision
-from tests.integrations.conftest import BODY, QUOTE, SENTENCE_1, SENTENCE_2, item_on
+from tests.support.desk import BODY, QUOTE, SENTENCE_1, SENTENCE_2, item_on
 
 
 def _content(response) -> str:

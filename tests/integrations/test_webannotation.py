@@ -9,10 +9,10 @@ import pytest
 from annotations.models import HistoryEvent, Item, Review
 from annotations.services.revisions import article_revise
 from tests.factories import article_with_revision
-from tests.integrations.conftest import BODY, QUOTE, SENTENCE_1, SENTENCE_2, item_on
+from tests.support.desk import BODY, QUOTE, SENTENCE_1, SENTENCE_2, item_on
 
 
-def _review(client, item, verdict, **extra):
+def review_post(client, item, verdict, **extra):
     version = Item.objects.get(pk=item.pk).version
     return client.post(
         f"/api/v1/{item.kind}s/{item.pk}/reviews/", {"verdict": verdict, **extra}, format="json",
@@ -29,7 +29,7 @@ def test_export_is_an_annotation_collection_with_quote_and_position_selectors(vi
     claim = item_on(article, SENTENCE_1)
     quote = item_on(article, QUOTE, kind="quote", speaker="the minister")
     evidence = [{"url": "https://stats.example.org/jobs", "title": "Survey", "excerpt": "4.1%"}]
-    _review(reviewer_client, claim, "correct", rationale="Matches the survey.", evidence=evidence)
+    review_post(reviewer_client, claim, "correct", rationale="Matches the survey.", evidence=evidence)
 
     response = viewer_client.get(f"/api/v1/articles/{article.pk}/annotations/")
 
@@ -73,7 +73,7 @@ def test_export_hides_others_reviews_from_a_reviewer_in_blind_mode(editor_client
     article.blind_review = True
     article.save()
     claim = item_on(article, SENTENCE_1)
-    _review(_client_for(UserFactory(username="other", role="reviewer")), claim, "disputed")
+    review_post(_client_for(UserFactory(username="other", role="reviewer")), claim, "disputed")
 
     as_reviewer = reviewer_client.get(f"/api/v1/articles/{article.pk}/annotations/").json()
     as_editor = editor_client.get(f"/api/v1/articles/{article.pk}/annotations/").json()
@@ -84,7 +84,7 @@ def test_export_hides_others_reviews_from_a_reviewer_in_blind_mode(editor_client
 @pytest.mark.django_db
 def test_round_trip_onto_revised_text_reanchors_items_and_reviews(editor_client, reviewer_client, editor, article):
     claim = item_on(article, SENTENCE_1)
-    _review(reviewer_client, claim, "disputed", rationale="The survey says 4.3.")
+    review_post(reviewer_client, claim, "disputed", rationale="The survey says 4.3.")
     exported = editor_client.get(f"/api/v1/articles/{article.pk}/annotations/").json()
     target = article_with_revision(body="Breaking. " + BODY.replace("June", "June 2025"), title="Copy")
 
@@ -202,7 +202,7 @@ def test_export_costs_the_same_queries_however_many_items(
     viewer_client, reviewer_client, article, django_assert_num_queries
 ):
     for words in (SENTENCE_1, SENTENCE_2, QUOTE):
-        _review(reviewer_client, item_on(article, words), "correct", rationale="ok")
+        review_post(reviewer_client, item_on(article, words), "correct", rationale="ok")
 
     # Token with user and roles, the article with its text, the items, their reviews with reviewers.
     with django_assert_num_queries(4):

@@ -30,7 +30,7 @@ from integrations.services.webhooks import (
 )
 from integrations.tasks import deliver_webhook
 from tests.factories import UserFactory
-from tests.integrations.conftest import SENTENCE_1, item_on
+from tests.support.desk import SENTENCE_1, item_on
 from workers import extraction
 
 

@@ -16,7 +16,7 @@ from django.test import override_settings
 
 from integrations.models import WebhookDelivery
 from integrations.services.webhooks import webhook_signature_valid, webhook_subscription_create
-from tests.workerproc import worker_process
+from tests.support.workers import worker_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

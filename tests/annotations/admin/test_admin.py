@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tests.annotations.test_review_api import BODY, SENTENCE_1, _claim
 from tests.factories import ItemFactory, UserFactory, article_with_revision
+from tests.support.desk import BODY, SENTENCE_1, item_on
 
 PAGES = [
     "/admin/annotations/article/",
@@ -22,7 +22,7 @@ PAGES = [
 @pytest.fixture
 def admin_client_with_data(client, db):
     for _ in range(15):
-        _claim(article_with_revision(body=BODY), SENTENCE_1)
+        item_on(article_with_revision(body=BODY), SENTENCE_1)
     client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
     return client
 

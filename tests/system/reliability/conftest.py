@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.stack import ROOT, FaultStack, PrivatePostgres, missing_binaries
+from tests.support.faults.stack import ROOT, FaultStack, PrivatePostgres, missing_binaries
 
 TEMPLATE_DB = "factcheck_template"
 

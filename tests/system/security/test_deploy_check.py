@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "q8#Zt1v@0pX!m3Lr9$Wk2&Yh5^Nd7*Gb4(Jf6)Sc" + "x" * 20,  # 60 varied characters

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import ExtractionJob, Item, Review
-from tests.annotations.test_review_api import BODY, SENTENCE_1, SENTENCE_2, _claim, _review
 from tests.factories import article_with_revision
+from tests.support.desk import BODY, SENTENCE_1, SENTENCE_2, item_on, review_post
 from workers import tasks
 
 
@@ -19,13 +19,13 @@ def article(db):
 def test_new_text_moves_items_keeps_reviews_and_flags_what_changed(
     editor_client, reviewer_client, article, published_jobs, django_capture_on_commit_callbacks
 ):
-    kept = _claim(article, SENTENCE_1)
-    changed = _claim(article, SENTENCE_2)
+    kept = item_on(article, SENTENCE_1)
+    changed = item_on(article, SENTENCE_2)
     gone = Item.objects.create(
         kind="quote", revision=article.current_revision, start=BODY.index("We are"), end=BODY.index(",”"),
         text=BODY[BODY.index("We are") : BODY.index(",”")],
     )
-    _review(reviewer_client, kept, "correct", rationale="Matches the survey.")
+    review_post(reviewer_client, kept, "correct", rationale="Matches the survey.")
     new_text = "Update: figures revised. " + BODY.replace("12 percent", "13 percent").replace(
         "“We are pleased,” the minister said.", ""
     )

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from annotations.models import Item
-from tests.annotations.test_review_api import BODY, SENTENCE_1, SENTENCE_2, _claim
 from tests.factories import UserFactory, article_with_revision
+from tests.support.desk import BODY, SENTENCE_1, SENTENCE_2, item_on
 
 
 @pytest.fixture
@@ -44,8 +44,8 @@ def test_article_list_shows_progress_and_my_assignments_without_a_query_per_row(
 ):
     for number in range(20):
         article = article_with_revision(body=BODY, title=f"Jobs report {number}")
-        _claim(article, SENTENCE_1, status=Item.Status.CORRECT, assigned_to=reviewer)
-        _claim(article, SENTENCE_2)
+        item_on(article, SENTENCE_1, status=Item.Status.CORRECT, assigned_to=reviewer)
+        item_on(article, SENTENCE_2)
 
     with django_assert_max_num_queries(8):
         response = reviewer_browser.get("/review/")
@@ -61,7 +61,7 @@ def test_article_list_shows_progress_and_my_assignments_without_a_query_per_row(
 @pytest.mark.django_db
 def test_article_list_filters_by_title_and_by_assigned_to_me(reviewer_browser, reviewer):
     mine = article_with_revision(body=BODY, title="Exports boom")
-    _claim(mine, SENTENCE_2, assigned_to=reviewer)
+    item_on(mine, SENTENCE_2, assigned_to=reviewer)
     article_with_revision(body=BODY, title="Jobs report")
 
     searched = reviewer_browser.get("/review/", {"q": "exports"}).context["rows"]
@@ -112,7 +112,7 @@ def test_session_login_can_write_through_the_api_with_the_csrf_token(client, rev
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(reviewer)
     article = article_with_revision(body=BODY, title="Jobs")
-    claim = _claim(article, SENTENCE_1)
+    claim = item_on(article, SENTENCE_1)
     token = browser.get(f"/review/articles/{article.pk}/").cookies["csrftoken"].value
     body = json.dumps({"verdict": "disputed", "rationale": "The survey says 4.3."})
 

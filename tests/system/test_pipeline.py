@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from annotations.models import Article, ExtractionJob, Item
 from annotations.services.queue import extraction_jobs_sweep
-from tests.workerproc import worker_process
+from tests.support.workers import worker_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.annotations.test_review_api import BODY, SENTENCE_1, _claim
 from tests.factories import article_with_revision
+from tests.support.desk import BODY, SENTENCE_1, item_on
 
 ALLOWED = "allowed"
 # endpoint -> the weakest role allowed (anonymous is always 401, a weaker role 403)
@@ -41,7 +41,7 @@ def article(db):
 @pytest.mark.parametrize("client_name", list(RANK))
 @pytest.mark.parametrize(("method", "path", "payload", "role"), WRITES, ids=[f"{m} {p}" for m, p, _, _ in WRITES])
 def test_write_endpoints_by_role(request, client_name, method, path, payload, role, article, published_jobs):
-    claim = _claim(article, SENTENCE_1)
+    claim = item_on(article, SENTENCE_1)
     client = request.getfixturevalue(client_name)
 
     response = getattr(client, method)(
@@ -60,7 +60,7 @@ def test_write_endpoints_by_role(request, client_name, method, path, payload, ro
 @pytest.mark.parametrize("client_name", list(RANK))
 @pytest.mark.parametrize("path", READS)
 def test_read_endpoints_by_role(request, client_name, path, article):
-    claim = _claim(article, SENTENCE_1)
+    claim = item_on(article, SENTENCE_1)
     response = request.getfixturevalue(client_name).get(path.format(a=article.pk, c=claim.pk))
 
     assert response.status_code == (401 if RANK[client_name] == 0 else 200), response.content

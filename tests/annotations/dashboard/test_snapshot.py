@@ -17,8 +17,8 @@ from annotations.dashboard import figures
 from annotations.dashboard.snapshot import DESK_FIGURES_FORMAT, desk_snapshot_current, desk_snapshot_refresh
 from annotations.dashboard.views import dashboard_context
 from annotations.models import DashboardSnapshot, Item, Review
-from tests.annotations.test_review_api import BODY
 from tests.factories import ItemFactory, UserFactory, article_with_revision
+from tests.support.desk import BODY
 
 URL = "/admin/dashboard/"
 

@@ -1,7 +1,7 @@
 """Render the fault tests' figures (``var/reliability/results.json``) as the table in RELIABILITY.md.
 
-    .venv/bin/python -m tests.reliability.report            # print the Markdown
-    .venv/bin/python -m tests.reliability.report --write    # replace the table in RELIABILITY.md
+    .venv/bin/python -m tests.support.faults.report            # print the Markdown
+    .venv/bin/python -m tests.support.faults.report --write    # replace the table in RELIABILITY.md
 
 The table sits between ``<!-- reliability-figures:start -->`` and ``<!-- ...:end -->``, so
 the rest of the document is never touched.
@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-from tests.reliability.stack import RESULTS_PATH, ROOT
+from tests.support.faults.stack import RESULTS_PATH, ROOT
 
 START, END = "<!-- reliability-figures:start -->", "<!-- reliability-figures:end -->"
 ORDER = ["worker_sigkill", "redis_flush", "redis_restart", "postgresql_restart", "poison_articles"]

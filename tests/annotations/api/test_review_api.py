@@ -5,19 +5,8 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import HistoryEvent, Item, Review
-from tests.conftest import _client_for
 from tests.factories import ItemFactory, UserFactory, article_with_revision
-
-BODY = (
-    "Unemployment fell to 4.1 percent in June. Exports rose by 12 percent in 2024. “We are pleased,” the minister said."
-)
-SENTENCE_1 = "Unemployment fell to 4.1 percent in June."
-SENTENCE_2 = "Exports rose by 12 percent in 2024."
-
-
-def _claim(article, sentence: str, **fields) -> Item:
-    start = article.current_revision.body.index(sentence)
-    return ItemFactory(revision=article.current_revision, start=start, length=len(sentence), **fields)
+from tests.support.desk import BODY, SENTENCE_1, SENTENCE_2, item_on, item_version, review_post, second_reviewer
 
 
 @pytest.fixture
@@ -27,25 +16,12 @@ def article(db):
 
 @pytest.fixture
 def claim(article) -> Item:
-    return _claim(article, SENTENCE_1, score=0.9)
-
-
-def _review(client, item, verdict, version=None, **extra):
-    headers = {} if version is False else {"HTTP_IF_MATCH": f'"{version if version is not None else _version(item)}"'}
-    return client.post(f"/api/v1/claims/{item.pk}/reviews/", {"verdict": verdict, **extra}, format="json", **headers)
-
-
-def _version(item) -> int:
-    return Item.objects.get(pk=item.pk).version
-
-
-def _second_reviewer():
-    return _client_for(UserFactory(username="reviewer2", role="reviewer"))
+    return item_on(article, SENTENCE_1, score=0.9)
 
 
 @pytest.mark.django_db
 def test_review_without_if_match_is_428_and_changes_nothing(reviewer_client, claim):
-    response = _review(reviewer_client, claim, "correct", version=False)
+    response = review_post(reviewer_client, claim, "correct", version=False)
 
     assert response.status_code == 428
     assert '"1"' in response.json()["error"]["message"]
@@ -54,8 +30,8 @@ def test_review_without_if_match_is_428_and_changes_nothing(reviewer_client, cla
 
 @pytest.mark.django_db
 def test_stale_if_match_returns_412_with_current_state_and_keeps_first_write(reviewer_client, claim):
-    first = _review(_second_reviewer(), claim, "disputed", version=1)
-    stale = _review(reviewer_client, claim, "correct", version=1)
+    first = review_post(second_reviewer(), claim, "disputed", version=1)
+    stale = review_post(reviewer_client, claim, "correct", version=1)
 
     assert first.status_code == 201 and first["ETag"] == '"2"'
     assert stale.status_code == 412
@@ -89,7 +65,7 @@ def test_stale_if_match_on_a_quote_returns_the_quote_as_its_detail_reads(reviewe
 def test_review_with_evidence_is_stored_and_listed(reviewer_client, claim):
     evidence = [{"url": "https://stats.example.org/jobs", "title": "Labour survey", "excerpt": "4.1%"}]
 
-    response = _review(reviewer_client, claim, "correct", rationale="Matches the survey.", evidence=evidence)
+    response = review_post(reviewer_client, claim, "correct", rationale="Matches the survey.", evidence=evidence)
 
     assert response.status_code == 201, response.content
     listed = reviewer_client.get(f"/api/v1/claims/{claim.pk}/reviews/").json()
@@ -116,20 +92,20 @@ def test_bad_review_is_400_naming_the_field(reviewer_client, claim, payload, fie
 
 @pytest.mark.django_db
 def test_status_follows_quorum_and_split(reviewer_client, claim):
-    second = _second_reviewer()
+    second = second_reviewer()
 
-    _review(reviewer_client, claim, "correct")
+    review_post(reviewer_client, claim, "correct")
     assert Item.objects.get(pk=claim.pk).status == "unverified"
-    _review(second, claim, "correct")
+    review_post(second, claim, "correct")
     assert Item.objects.get(pk=claim.pk).status == "correct"
-    _review(second, claim, "disputed")  # second changes their mind: a split
+    review_post(second, claim, "disputed")  # second changes their mind: a split
     assert Item.objects.get(pk=claim.pk).status == "disputed"
 
 
 @pytest.mark.django_db
 def test_changing_a_review_keeps_the_earlier_one_in_history(reviewer_client, claim):
-    _review(reviewer_client, claim, "correct")
-    _review(reviewer_client, claim, "disputed")
+    review_post(reviewer_client, claim, "correct")
+    review_post(reviewer_client, claim, "disputed")
 
     current = reviewer_client.get(f"/api/v1/claims/{claim.pk}/reviews/").json()["results"]
     everything = reviewer_client.get(f"/api/v1/claims/{claim.pk}/reviews/", {"all": "true"}).json()["results"]
@@ -140,12 +116,12 @@ def test_changing_a_review_keeps_the_earlier_one_in_history(reviewer_client, cla
 
 @pytest.mark.django_db
 def test_editor_resolution_decides_over_reviews(reviewer_client, editor_client, claim):
-    _review(reviewer_client, claim, "disputed")
-    _review(_second_reviewer(), claim, "disputed")
+    review_post(reviewer_client, claim, "disputed")
+    review_post(second_reviewer(), claim, "disputed")
 
     response = editor_client.post(
         f"/api/v1/claims/{claim.pk}/resolve/", {"status": "correct", "note": "Checked the source."},
-        format="json", HTTP_IF_MATCH=f'"{_version(claim)}"',
+        format="json", HTTP_IF_MATCH=f'"{item_version(claim)}"',
     )
 
     assert response.status_code == 200
@@ -166,11 +142,11 @@ def test_reviewer_cannot_resolve(reviewer_client, claim):
 @pytest.mark.django_db
 def test_blind_mode_hides_others_reviews_until_you_review(reviewer_client, editor_client, article, claim):
     editor_client.patch(f"/api/v1/articles/{article.pk}/", {"blind_review": True}, format="json")
-    _review(_second_reviewer(), claim, "disputed", rationale="Wrong month.")
+    review_post(second_reviewer(), claim, "disputed", rationale="Wrong month.")
 
     before = reviewer_client.get(f"/api/v1/claims/{claim.pk}/reviews/").json()
     history_before = reviewer_client.get(f"/api/v1/claims/{claim.pk}/history/").json()["results"]
-    _review(reviewer_client, claim, "correct")
+    review_post(reviewer_client, claim, "correct")
     after = reviewer_client.get(f"/api/v1/claims/{claim.pk}/reviews/").json()
 
     assert before == {"results": [], "hidden": 1}
@@ -238,7 +214,7 @@ def test_comments_thread_and_only_the_author_edits(reviewer_client, claim):
     comment_id = posted.json()["id"]
 
     edited = reviewer_client.patch(f"/api/v1/comments/{comment_id}/", {"body": "Which source?"}, format="json")
-    other = _second_reviewer().patch(f"/api/v1/comments/{comment_id}/", {"body": "Mine now"}, format="json")
+    other = second_reviewer().patch(f"/api/v1/comments/{comment_id}/", {"body": "Mine now"}, format="json")
     thread = reviewer_client.get(f"/api/v1/claims/{claim.pk}/comments/").json()
 
     assert posted.status_code == 201 and edited.status_code == 200
@@ -250,10 +226,10 @@ def test_comments_thread_and_only_the_author_edits(reviewer_client, claim):
 
 @pytest.mark.django_db
 def test_queue_gives_my_next_items_best_score_then_oldest(reviewer, reviewer_client, editor_client, article):
-    low = _claim(article, SENTENCE_2, score=0.4)
-    high = _claim(article, SENTENCE_1, score=0.9)
+    low = item_on(article, SENTENCE_2, score=0.4)
+    high = item_on(article, SENTENCE_1, score=0.9)
     other_article = article_with_revision(body="Crime fell by 3 percent.")
-    someone_elses = _claim(other_article, "Crime fell by 3 percent.", score=0.99)
+    someone_elses = item_on(other_article, "Crime fell by 3 percent.", score=0.99)
     UserFactory(username="reviewer2", role="reviewer")
     assigned = editor_client.post(
         f"/api/v1/claims/{someone_elses.pk}/assign/", {"assignee": "reviewer2"}, format="json", HTTP_IF_MATCH='"1"'
@@ -263,13 +239,13 @@ def test_queue_gives_my_next_items_best_score_then_oldest(reviewer, reviewer_cli
     queue = reviewer_client.get("/api/v1/queue/").json()
     assert [item["id"] for item in queue["results"]] == [high.pk, low.pk]
 
-    _review(reviewer_client, high, "correct")  # reviewed by me: no longer in my queue
+    review_post(reviewer_client, high, "correct")  # reviewed by me: no longer in my queue
     assert [item["id"] for item in reviewer_client.get("/api/v1/queue/").json()["results"]] == [low.pk]
 
 
 @pytest.mark.django_db
 def test_editor_assigns_a_whole_article(editor_client, reviewer, article, claim):
-    _claim(article, SENTENCE_2, score=0.2)
+    item_on(article, SENTENCE_2, score=0.2)
 
     response = editor_client.post(f"/api/v1/articles/{article.pk}/assign/", {"assignee": "reviewer"}, format="json")
 
@@ -292,11 +268,11 @@ def test_assigning_to_someone_without_a_role_is_400(editor_client, claim):
 @pytest.mark.django_db
 def test_publish_locks_items_until_reopened_and_both_are_recorded(editor_client, reviewer_client, article, claim):
     published = editor_client.post(f"/api/v1/articles/{article.pk}/publish/")
-    locked = _review(reviewer_client, claim, "correct")
+    locked = review_post(reviewer_client, claim, "correct")
     locked_comment = reviewer_client.post(f"/api/v1/claims/{claim.pk}/comments/", {"body": "x"}, format="json")
     twice = editor_client.post(f"/api/v1/articles/{article.pk}/publish/")
     reopened = editor_client.post(f"/api/v1/articles/{article.pk}/reopen/")
-    after = _review(reviewer_client, claim, "correct")
+    after = review_post(reviewer_client, claim, "correct")
 
     assert published.status_code == 200 and published.json()["published"] is True
     assert locked.status_code == 409 and locked.json()["error"]["code"] == "locked"
@@ -309,7 +285,7 @@ def test_publish_locks_items_until_reopened_and_both_are_recorded(editor_client,
 
 @pytest.mark.django_db
 def test_history_records_who_when_before_after_and_cannot_be_written(reviewer, reviewer_client, claim):
-    _review(reviewer_client, claim, "correct", rationale="ok")
+    review_post(reviewer_client, claim, "correct", rationale="ok")
     reviewer_client.post(f"/api/v1/claims/{claim.pk}/comments/", {"body": "Fine."}, format="json")
 
     history = reviewer_client.get(f"/api/v1/claims/{claim.pk}/history/").json()["results"]
@@ -337,11 +313,11 @@ def test_span_change_by_editor_needs_if_match_and_is_recorded(editor_client, cla
 
 @pytest.mark.django_db
 def test_agreement_endpoint(reviewer_client, article, claim):
-    other = _claim(article, SENTENCE_2)
-    second = _second_reviewer()
+    other = item_on(article, SENTENCE_2)
+    second = second_reviewer()
     for item, first_verdict, second_verdict in ((claim, "correct", "correct"), (other, "correct", "disputed")):
-        _review(reviewer_client, item, first_verdict)
-        _review(second, item, second_verdict)
+        review_post(reviewer_client, item, first_verdict)
+        review_post(second, item, second_verdict)
 
     report = reviewer_client.get("/api/v1/stats/agreement/", {"article": article.pk}).json()
 

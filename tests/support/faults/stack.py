@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 RESULTS_PATH = Path(os.environ.get("FACTCHECK_RELIABILITY_RESULTS", ROOT / "var" / "reliability" / "results.json"))
 
 
@@ -232,7 +232,7 @@ class ServiceProcess:
 
 
 def record_figures(name: str, figures: dict) -> None:
-    """Merge one fault's figures into the results file that ``tests/reliability/report.py`` renders."""
+    """Merge one fault's figures into the results file that ``tests/support/faults/report.py`` renders."""
     RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
     try:
         results = json.loads(RESULTS_PATH.read_text())
@@ -297,7 +297,8 @@ class FaultStack:
 
     def ingest(self, count: int, *, tag: str, poison: str = "") -> dict:
         result = subprocess.run(
-            [sys.executable, "-m", "tests.reliability.ingest", "--count", str(count), "--tag", tag, "--poison", poison],
+            [sys.executable, "-m", "tests.support.faults.ingest", "--count", str(count), "--tag", tag,
+             "--poison", poison],
             cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300,
         )
         if result.returncode != 0:

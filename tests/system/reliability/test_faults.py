@@ -4,9 +4,9 @@ Each test runs a batch through a private stack (see ``conftest.py``), breaks one
 middle of it, and then checks the outcome against the engine itself: every article's stored
 items must be exactly what the engine finds in its text, none missing, none extra, none
 twice. The figures (lost, duplicated, recovered, seconds to recover) go to
-``var/reliability/results.json``; ``python -m tests.reliability.report`` renders them.
+``var/reliability/results.json``; ``python -m tests.support.faults.report`` renders them.
 
-    .venv/bin/python -m pytest tests/reliability -m reliability -v
+    .venv/bin/python -m pytest tests/system/reliability -m reliability -v
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from tests.reliability.stack import FaultStack, record_figures, wait_until
+from tests.support.faults.stack import FaultStack, record_figures, wait_until
 
 pytestmark = pytest.mark.reliability
 
@@ -192,7 +192,7 @@ def test_poison_articles_fail_with_their_error_and_the_rest_of_the_queue_keeps_f
     healthy = total - len(poisons)
     stack.start_beat()
     started = time.monotonic()
-    stack.start_worker(app="tests.reliability.poison_app", concurrency=3)
+    stack.start_worker(app="tests.support.faults.poison_app", concurrency=3)
 
     healthy_seconds = wait_until(
         lambda: stack.job_counts()["done"] >= healthy, timeout=120, what="every healthy job done"

@@ -1,10 +1,10 @@
 """Test-only Celery app: the service's app, with an engine that misbehaves on marked articles.
 
-    celery -A tests.reliability.poison_app worker ...
+    celery -A tests.support.faults.poison_app worker ...
 
 Production code has no test hooks: this module wraps ``workers.extraction.extract`` inside each
 pool process of a worker started from the poison fault test. An article whose text holds one of
-the markers of ``tests/reliability/ingest.py`` crashes its process, hangs (past the soft or the
+the markers of ``tests/support/faults/ingest.py`` crashes its process, hangs (past the soft or the
 hard time limit) or raises; every other article is extracted by the real engine.
 """
 
@@ -18,7 +18,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_init
 
 from factcheck.celery import app
-from tests.reliability.ingest import POISON_MARKERS
+from tests.support.faults.ingest import POISON_MARKERS
 
 __all__ = ["app"]
 

@@ -13,14 +13,14 @@ from annotations.dashboard import figures
 from annotations.dashboard.heartbeats import worker_heartbeat_record
 from annotations.dashboard.snapshot import desk_snapshot_refresh
 from annotations.models import DashboardSnapshot, ExtractionJob, Item, Review, WorkerHeartbeat
-from tests.annotations.test_review_api import BODY, SENTENCE_1, SENTENCE_2, _claim
 from tests.factories import ItemFactory, JobFactory, UserFactory, article_with_revision
+from tests.support.desk import BODY, SENTENCE_1, SENTENCE_2, item_on
 
 NOW = timezone.now()
 
 
 def _item(article, sentence, **fields) -> Item:
-    return _claim(article, sentence, **fields)
+    return item_on(article, sentence, **fields)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Ingest a batch of articles through the service, into whatever DATABASE_URL / CELERY_BROKER_URL say.
 
-    python -m tests.reliability.ingest --count 200 --tag kill [--poison crash,hang]
+    python -m tests.support.faults.ingest --count 200 --tag kill [--poison crash,hang]
 
 Run by the fault tests as a subprocess pointed at their private PostgreSQL and Redis, so the
 articles go through ``article_ingest`` exactly as the API's POST does: article, revision and

@@ -9,9 +9,9 @@ from annotations.services.items import item_write_at_current_version
 from annotations.services.queue import extraction_job_complete, extraction_job_start
 from annotations.services.revisions import article_revise
 from factcheck.errors import NotFound, StaleVersion
-from tests.annotations.test_review_api import BODY, SENTENCE_1, _claim, _review, _second_reviewer
 from tests.conftest import _client_for
 from tests.factories import UserFactory, article_with_revision
+from tests.support.desk import BODY, SENTENCE_1, item_on, review_post, second_reviewer
 from workers import extraction
 
 
@@ -60,9 +60,9 @@ def test_out_of_range_numbers_are_400_not_500(editor_client, path, params):
 
 @pytest.mark.django_db
 def test_absurd_if_match_is_412_not_500(reviewer_client, article):
-    claim = _claim(article, SENTENCE_1)
+    claim = item_on(article, SENTENCE_1)
 
-    response = _review(reviewer_client, claim, "correct", version="9" * 5000)
+    response = review_post(reviewer_client, claim, "correct", version="9" * 5000)
 
     assert response.status_code == 412
 
@@ -71,10 +71,10 @@ def test_absurd_if_match_is_412_not_500(reviewer_client, article):
 def test_blind_mode_hides_status_events_and_agreement_from_reviewers_who_have_not_reviewed(
     editor_client, reviewer_client, article
 ):
-    claim = _claim(article, SENTENCE_1)
+    claim = item_on(article, SENTENCE_1)
     editor_client.patch(f"/api/v1/articles/{article.pk}/", {"blind_review": True}, format="json")
-    _review(_second_reviewer(), claim, "disputed")
-    _review(_client_for(UserFactory(username="reviewer3", role="reviewer")), claim, "disputed")
+    review_post(second_reviewer(), claim, "disputed")
+    review_post(_client_for(UserFactory(username="reviewer3", role="reviewer")), claim, "disputed")
     assert Item.objects.get(pk=claim.pk).status == "disputed"  # quorum reached by the others
 
     history = reviewer_client.get(f"/api/v1/claims/{claim.pk}/history/").json()["results"]
@@ -140,7 +140,7 @@ def test_health_check_does_not_describe_the_database_error(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_writer_without_a_version_of_its_own_retries_once_when_the_item_moves_meanwhile(article):
-    claim = _claim(article, SENTENCE_1)
+    claim = item_on(article, SENTENCE_1)
     seen: list[int] = []
 
     def write(item: Item) -> int:
@@ -156,7 +156,7 @@ def test_a_writer_without_a_version_of_its_own_retries_once_when_the_item_moves_
 
 @pytest.mark.django_db
 def test_a_writer_without_a_version_gives_up_after_the_second_stale_try_or_a_missing_item(article):
-    claim = _claim(article, SENTENCE_1)
+    claim = item_on(article, SENTENCE_1)
     tries: list[int] = []
 
     def always_stale(item: Item) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import ExtractionJob, HistoryEvent, Item
-from tests.annotations.test_review_api import BODY, SENTENCE_1, SENTENCE_2, _claim
 from tests.factories import UserFactory, article_with_revision
+from tests.support.desk import BODY, SENTENCE_1, SENTENCE_2, item_on
 
 CLAIMS = "/admin/annotations/claim/"
 
@@ -21,7 +21,7 @@ def editor_admin(client, db):
 @pytest.fixture
 def claims(db) -> list[Item]:
     article = article_with_revision(body=BODY, title="Jobs")
-    return [_claim(article, SENTENCE_1), _claim(article, SENTENCE_2)]
+    return [item_on(article, SENTENCE_1), item_on(article, SENTENCE_2)]
 
 
 def _act(client, action: str, items: list[Item], **fields):
@@ -111,7 +111,7 @@ def test_staff_without_the_editor_role_cannot_bulk_decide(client, claims):
 )
 def test_item_list_filters_and_search_keep_a_fixed_query_count(editor_admin, query, django_assert_max_num_queries):
     for _ in range(25):
-        _claim(article_with_revision(body=BODY), SENTENCE_1, score=0.9)
+        item_on(article_with_revision(body=BODY), SENTENCE_1, score=0.9)
 
     with django_assert_max_num_queries(12):
         response = editor_admin.get(CLAIMS + query)

@@ -10,7 +10,7 @@ from django.test import override_settings
 from annotations.models import Article, ArticleRevision, ExtractionJob
 
 URL = "/api/v1/articles/"
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_f2193cdbfc58450b.txt"
+SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seeds" / "000_f2193cdbfc58450b.txt"
 
 # The shape of the founding example: a pasted page with a caption, a photo credit, an ad slot
 # and a navigation trailer around the article (written here, so the suite needs no ../shared).
