@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from annotations.models import HistoryEvent
+from annotations.models import HistoryEvent, Item
 
 
 def history_record(
@@ -26,4 +26,18 @@ def history_record(
         action=action,
         before=before or {},
         after=after or {},
+    )
+
+
+def item_history_record(
+    item: Item,
+    *,
+    action: str,
+    actor: AbstractBaseUser | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> HistoryEvent:
+    """Append one event about ``item`` (its article read from its revision). Call inside the change's transaction."""
+    return history_record(
+        article_id=item.revision.article_id, item_id=item.pk, action=action, actor=actor, before=before, after=after
     )

@@ -23,7 +23,7 @@ from annotations.models import Article, Comment, HistoryEvent, Item, Review
 from annotations.rules.policy import status_from_reviews
 from annotations.rules.spans import SpanProblem, span_context, span_problem
 from annotations.selectors import live_item_at
-from annotations.services.history import history_record
+from annotations.services.history import history_record, item_history_record
 from factcheck.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound, PreconditionRequired, StaleVersion
 
 T = TypeVar("T")
@@ -104,9 +104,8 @@ def item_apply_status(item: Item, *, actor: AbstractBaseUser | None, verdicts: l
     status = status_from_reviews(verdicts=verdicts, resolution=item.resolution_status, quorum=settings.REVIEW_QUORUM)
     if status == item.status:
         return False
-    history_record(
-        article_id=item.revision.article_id,
-        item_id=item.pk,
+    item_history_record(
+        item,
         actor=actor,
         action=HistoryEvent.Action.STATUS,
         before={"status": item.status},
@@ -220,9 +219,8 @@ def item_update_span(
                 item_bump(item, "start", "end", "text", "prefix", "suffix", "needs_rereview")
         except IntegrityError as exc:
             raise Conflict(f"Another machine {kind} already has the span [{start}:{end}].") from exc
-        history_record(
-            article_id=item.revision.article_id,
-            item_id=item.pk,
+        item_history_record(
+            item,
             actor=user,
             action=HistoryEvent.Action.SPAN,
             before=before,
@@ -245,9 +243,8 @@ def item_assign(
         before = {"assigned_to": item.assigned_to.username if item.assigned_to else None}
         item.assigned_to = assignee
         item_bump(item, "assigned_to")
-        history_record(
-            article_id=item.revision.article_id,
-            item_id=item.pk,
+        item_history_record(
+            item,
             actor=editor,
             action=HistoryEvent.Action.ASSIGN,
             before=before,
@@ -309,9 +306,8 @@ def comment_add(*, item_id: int, kind: str, author: AbstractBaseUser, body: str)
         if item.revision.article.is_published:
             raise Locked("The article is published: reopen it before commenting.")
         comment = Comment.objects.create(item=item, author=author, body=body)
-        history_record(
-            article_id=item.revision.article_id,
-            item_id=item.pk,
+        item_history_record(
+            item,
             actor=author,
             action=HistoryEvent.Action.COMMENT,
             after={"comment": comment.pk, "body": body},

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.models import HistoryEvent, Item, Review
-from annotations.services.history import history_record
+from annotations.services.history import item_history_record
 from annotations.services.items import item_apply_status, item_bump, item_lock_for_write
 from factcheck.errors import InvalidInput
 
@@ -57,9 +57,8 @@ def review_submit(
             evidence=_clean_evidence(evidence or []),
             created_at=now,
         )
-        history_record(
-            article_id=item.revision.article_id,
-            item_id=item.pk,
+        item_history_record(
+            item,
             actor=reviewer,
             action=HistoryEvent.Action.REVIEW,
             before={"verdict": previous.verdict, "review": previous.pk} if previous else {},
@@ -82,9 +81,8 @@ def item_resolve(
         item.resolution_note = note
         item.resolved_by = editor
         item.resolved_at = timezone.now()
-        history_record(
-            article_id=item.revision.article_id,
-            item_id=item.pk,
+        item_history_record(
+            item,
             actor=editor,
             action=HistoryEvent.Action.RESOLVE,
             before=before,
@@ -109,9 +107,8 @@ def item_dismiss(
         item.dismissed = True
         item.dismissal_reason = reason
         item_bump(item, "dismissed", "dismissal_reason")
-        history_record(
-            article_id=item.revision.article_id,
-            item_id=item.pk,
+        item_history_record(
+            item,
             actor=reviewer,
             action=HistoryEvent.Action.DISMISS,
             before=before,
