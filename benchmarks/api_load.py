@@ -12,7 +12,7 @@ endpoint's throughput as a share of the bare view's. ``--only NAME`` runs one sc
 bare view.
 
 The server runs as docker-compose runs it, with a Redis cache (emptied first), so the API's read
-cache (``annotations/readcache.py``) is on; ``--cache-url none`` measures without it.
+cache (``annotations/readcache/``) is on; ``--cache-url none`` measures without it.
 """
 
 from __future__ import annotations

@@ -192,7 +192,7 @@ CLAIM_SCORE_THRESHOLD = env.float("CLAIM_SCORE_THRESHOLD", default=None)
 
 # --- Review ---------------------------------------------------------------------------------
 # Agreeing reviews (correct or disputed) that set an item's status without an editor's
-# resolution; any correct-vs-disputed split makes it disputed (see annotations/policy.py).
+# resolution; any correct-vs-disputed split makes it disputed (see annotations/rules/policy.py).
 REVIEW_QUORUM = env.int("REVIEW_QUORUM", default=2)
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ CELERY_BEAT_SCHEDULE["sweep-webhook-deliveries"] = {
 # One name for the webhook event choices in the OpenAPI schema (used by several serializers).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["WebhookEventEnum"] = "integrations.models.Event"
 
-# --- Review pages and admin dashboard (annotations/web/, annotations/dashboard.py) ----------
+# --- Review pages and admin dashboard (annotations/web/, annotations/dashboard/) ----------
 # The review pages use Django's session login; the API's SessionAuthentication reads the same session.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "review:article-list"
