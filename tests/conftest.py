@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
+from tests.support import attacks
 
 
 def _client_for(user) -> APIClient:
@@ -88,3 +89,24 @@ def stack_name() -> str:
             "set DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://..."
         )
     return "postgresql+redis" if on_real_stack else f"{connection.vendor}+{settings.CELERY_BROKER_URL.split(':')[0]}"
+
+
+# --- The attack table (tests/support/attacks.py): each @pytest.mark.attack test's outcome -----
+_attack_outcomes: list[dict] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    marker = item.get_closest_marker("attack")
+    if marker is None or report.when != "call":
+        return
+    area, attack, answer = marker.args
+    _attack_outcomes.append(
+        attacks.outcome_record(nodeid=item.nodeid, area=area, attack=attack, answer=answer, passed=report.passed)
+    )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    attacks.results_merge(_attack_outcomes)
