@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +21,21 @@ from factcheck.roles import EDITOR, REVIEWER, VIEWER, user_has_role
 ARTICLES_PER_PAGE = 50
 
 
-@login_required
+def viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages for the desk only: an anonymous visitor goes to the login form; a logged-in account
+    with no desk role gets a 403 page that says whom to ask, and nothing of the desk's articles."""
+
+    @login_required
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not user_has_role(request.user, VIEWER):
+            return render(request, "annotations/no_desk_role.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@viewer_required
 def article_list(request: HttpRequest) -> HttpResponse:
     """Articles with their extraction state, items by status and how many are assigned to me."""
     search = request.GET.get("q", "").strip()[:200]
@@ -53,7 +70,6 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "mine": mine,
             "statuses": ExtractionJob.Status.choices,
-            "can_read": user_has_role(request.user, VIEWER),
         },
     )
 
@@ -73,7 +89,7 @@ def _progress(counts: dict[str, dict[str, int]]) -> dict[str, object]:
     }
 
 
-@login_required
+@viewer_required
 @ensure_csrf_cookie
 def article_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The review page: a shell the script fills from the API (text, items, reviews, history)."""
@@ -83,7 +99,7 @@ def article_review(request: HttpRequest, pk: int) -> HttpResponse:
         "article": article.pk,
         "apiRoot": api_root,
         "user": request.user.get_username(),
-        "canRead": user_has_role(request.user, VIEWER),
+        "canRead": True,  # viewer_required
         "canReview": user_has_role(request.user, REVIEWER),
         "isEditor": user_has_role(request.user, EDITOR),
         "pollSeconds": settings.REVIEW_POLL_SECONDS,

@@ -129,3 +129,37 @@ def test_session_login_can_write_through_the_api_with_the_csrf_token(client, rev
 
     assert without.status_code == 403
     assert with_token.status_code == 201, with_token.content
+
+
+@pytest.mark.django_db
+@pytest.mark.attack(
+    "review pages",
+    "an account with no desk role opens the article list and a review page",
+    "403 page naming whom to ask (an editor or the desk's admin); no title, publisher or URL shown",
+)
+def test_an_account_with_no_desk_role_gets_a_403_that_says_whom_to_ask(client):
+    article = article_with_revision(body=BODY, title="Secret ministry leak")
+    article.publisher = "The Daily Example"
+    article.source_url = "https://news.example.org/leak"
+    article.save()
+    client.force_login(UserFactory(username="newcomer"))
+
+    for path in ["/review/", f"/review/articles/{article.pk}/", "/review/?q=leak"]:
+        response = client.get(path)
+
+        html = response.content.decode()
+        assert response.status_code == 403, f"{path} should refuse an account with no desk role"
+        assert "no desk role" in html and "an editor" in html and "admin" in html
+        assert "newcomer" in html  # says which account to give a role to
+        for secret in ("Secret ministry leak", "The Daily Example", "news.example.org"):
+            assert secret not in html, f"{path} leaked {secret!r}"
+
+
+@pytest.mark.django_db
+def test_every_desk_role_still_sees_the_review_pages(client):
+    article = article_with_revision(body=BODY, title="Jobs")
+    for role in ("viewer", "reviewer", "editor"):
+        client.force_login(UserFactory(username=f"a-{role}", role=role))
+
+        assert client.get("/review/").status_code == 200
+        assert client.get(f"/review/articles/{article.pk}/").status_code == 200
