@@ -1,4 +1,5 @@
-"""Per-user API rate limits (DRF throttles) whose rates are read from settings at request time.
+"""Per-user API rate limits (DRF throttles) whose rates are read from settings at request time,
+and the limit on failed token authentications per client address.
 
 DRF's stock throttles copy ``DEFAULT_THROTTLE_RATES`` into a class attribute when they are
 imported, so a rate set by ``override_settings`` or changed in the environment of a running
@@ -12,8 +13,13 @@ cache, shared by every web process when it points at Redis.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from django.core.cache import cache
+from rest_framework.exceptions import Throttled
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle, SimpleRateThrottle, UserRateThrottle
 
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -65,3 +71,65 @@ class UserWriteThrottle(_SettingsRate, SimpleRateThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class FailedAuthenticationThrottle:
+    """Failed token authentications per client address (scope ``auth_failure``): 429 beyond the rate.
+
+    DRF's throttles run after authentication, so a request with a wrong token is refused 401
+    before any of them counts it, and guessing tokens costs one database look-up each, for
+    ever. ``factcheck.api.authentication`` asks ``refuse_if_over_limit`` before it looks a
+    token up and calls ``record_failure`` when a token is refused. Once an address is over the
+    rate, every token from it is refused 429 until the window ends, a valid one too: otherwise
+    the guessing would go on. A valid token under the limit is served and is not counted.
+
+    Counted in fixed windows of the rate's period with the cache's atomic ``add`` and ``incr``,
+    so web processes sharing a Redis cache share the count. The address is ``REMOTE_ADDR``;
+    ``X-Forwarded-For`` is trusted only with ``API_NUM_PROXIES`` set (a client could forge it).
+    """
+
+    scope = "auth_failure"
+
+    def __init__(self, request) -> None:
+        self.request = request
+        rate = _rate(self.scope)  # "30/minute": a number per second, minute, hour or day
+        self.num_requests, self.duration = None, 0
+        if rate:
+            number, period = rate.split("/")
+            self.num_requests, self.duration = int(number), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+
+    def _client_address(self) -> str:
+        if api_settings.NUM_PROXIES is None:
+            return self.request.META.get("REMOTE_ADDR") or "unknown"
+        return BaseThrottle().get_ident(self.request)
+
+    def _window(self) -> tuple[str, float]:
+        """The cache key of the current window and the seconds left in it."""
+        now = time.time()
+        window = int(now // self.duration)
+        key = f"throttle_{self.scope}_{self._client_address()}_{window}"
+        return key, (window + 1) * self.duration - now
+
+    def refuse_if_over_limit(self) -> None:
+        """Raise ``Throttled`` (429, ``Retry-After``) when this address failed too often in this window."""
+        if self.num_requests is None:
+            return
+        key, remaining = self._window()
+        if (cache.get(key) or 0) >= self.num_requests:
+            raise Throttled(
+                wait=remaining,
+                detail=(
+                    "Too many failed authentications from this address; "
+                    f"request was throttled. Expected available in {max(1, int(remaining + 0.999))} seconds."
+                ),
+            )
+
+    def record_failure(self) -> None:
+        if self.num_requests is None:
+            return
+        key, _ = self._window()
+        cache.add(key, 0, timeout=self.duration)  # only the first failure of a window creates it
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr: this failure opens a new window
+            cache.add(key, 1, timeout=self.duration)

@@ -6,6 +6,9 @@ query and left on the user where ``factcheck.roles.user_has_role`` looks first. 
 read cache on (``annotations.readcache``) the answer is kept there briefly, and a request
 whose token is cached makes no query at all until it touches a field not kept: the read cache's
 ``token_identity`` is the one place this class asks for it.
+
+A token that fails is counted against the client's address, and an address over the rate of
+failures is refused 429 before its token is looked up (``factcheck.security``).
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case, IntegerField, Max, Value, When
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.authtoken.models import Token
 
 from annotations import readcache
 from factcheck.roles import EDITOR, REVIEWER, VIEWER
+from factcheck.security import FailedAuthenticationThrottle
 
 _RANK_TO_ROLES = {3: {EDITOR}, 2: {REVIEWER}, 1: {VIEWER}, 0: set()}
 # The user's fields kept with a cached token, in the model's field order (``from_db`` needs it);
@@ -33,7 +37,16 @@ class RoleTokenAuthentication(TokenAuthentication):
         # DRF makes one instance per request and hands authenticate_credentials only the key;
         # the read cache looks up the identity for the request (its prefetch may have it).
         self.request = request
-        return super().authenticate(request)
+        auth = get_authorization_header(request).split()
+        if not auth or auth[0].lower() != self.keyword.lower().encode():
+            return None  # no token sent: another authentication (the session) may apply
+        failures = FailedAuthenticationThrottle(request)
+        failures.refuse_if_over_limit()
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            failures.record_failure()
+            raise
 
     def authenticate_credentials(self, key: str):
         identity = readcache.token_identity(self.request, key, load=self._identity_from_database)
