@@ -239,3 +239,75 @@ def test_only_editors_ingest(request, role_client):
 
     assert response.status_code == 403
     assert Article.objects.count() == 0
+
+
+@pytest.fixture
+def database_dies_after_ingest(monkeypatch):
+    """The database goes away right after the ingest committed: the read-back of the article,
+    and every query after it, raise what psycopg raises for a lost connection."""
+    from django.db import OperationalError, connection
+
+    from annotations import selectors
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    def article_detail_on_a_dead_database():
+        connection.execute_wrappers.append(refuse)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(selectors, "article_detail", article_detail_on_a_dead_database)
+    yield
+    if refuse in connection.execute_wrappers:
+        connection.execute_wrappers.remove(refuse)
+
+
+@pytest.mark.django_db
+@pytest.mark.attack(
+    "Outages", "PostgreSQL gone after an article POST committed", "201 with what was stored, not a 500 that lies"
+)
+def test_a_committed_ingest_answers_what_was_stored_when_reading_it_back_fails(
+    editor_client, published_jobs, database_dies_after_ingest
+):
+    response = _post(editor_client, {"text": PASTED_PAGE, "publisher": "Example Newswire"})
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert response["Location"].endswith(f"/api/v1/articles/{body['id']}/")
+    from django.db import connection
+
+    connection.execute_wrappers.clear()  # the database is back: compare with what it holds
+    article = Article.objects.get(pk=body["id"])
+    revision = ArticleRevision.objects.get(article=article)
+    job = ExtractionJob.objects.get(article=article)
+    assert body["title"] == "Minister and envoy discuss air defence" == article.title
+    assert body["publisher"] == "Example Newswire" and body["added_by"] == "editor"
+    assert body["text"] == revision.body
+    assert body["revision"]["id"] == revision.pk and body["revision"]["number"] == 1
+    assert body["extraction"]["job"] == job.pk and body["extraction"]["status"] == "queued"
+    empty = {"unverified": 0, "correct": 0, "disputed": 0, "total": 0}
+    assert body["counts"] == {"claims": empty, "quotes": empty}
+
+
+@pytest.mark.django_db
+@pytest.mark.attack("API input types", '{"text": 123} and other non-strings in string fields', "400 naming the field")
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"text": 123},
+        {"text": 4.5},
+        {"text": True},
+        {"text": "Some words.", "title": 7},
+        {"text": "Some words.", "publisher": False},
+        {"url": 12345},
+        {"html": 1},
+    ],
+)
+def test_a_non_string_in_a_string_field_is_400_and_stores_nothing(editor_client, published_jobs, payload):
+    response = _post(editor_client, payload)
+
+    assert response.status_code == 400, response.content
+    field = next(name for name, value in payload.items() if not isinstance(value, str))
+    assert response.json()["error"]["fields"] == {field: ["Not a valid string."]}
+    assert Article.objects.count() == 0
+    assert published_jobs == []
