@@ -241,20 +241,23 @@ def test_only_editors_ingest(request, role_client):
     assert Article.objects.count() == 0
 
 
-@pytest.fixture
-def database_dies_after_ingest(monkeypatch):
+@pytest.fixture(params=["OperationalError", "InterfaceError"])
+def database_dies_after_ingest(monkeypatch, request):
     """The database goes away right after the ingest committed: the read-back of the article,
-    and every query after it, raise what psycopg raises for a lost connection."""
-    from django.db import OperationalError, connection
+    and every query after it, raise what psycopg raises for a lost (or closed) connection."""
+    from django import db
+    from django.db import connection
 
     from annotations import selectors
 
+    lost = getattr(db, request.param)("server closed the connection unexpectedly")
+
     def refuse(execute, sql, params, many, context):
-        raise OperationalError("server closed the connection unexpectedly")
+        raise lost
 
     def article_detail_on_a_dead_database():
         connection.execute_wrappers.append(refuse)
-        raise OperationalError("server closed the connection unexpectedly")
+        raise lost
 
     monkeypatch.setattr(selectors, "article_detail", article_detail_on_a_dead_database)
     yield
