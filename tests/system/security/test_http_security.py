@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -11,7 +13,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import Article
-from tests.factories import UserFactory
+from tests.factories import UserFactory, article_with_revision
+from tests.support.desk import BODY, SENTENCE_1, item_on
 
 pytestmark = pytest.mark.django_db
 TEXT = {"text": "Unemployment fell to 4.1 percent in June, the statistics office said."}
@@ -152,3 +155,76 @@ def test_session_and_csrf_cookies_are_secure_and_the_session_cookie_is_http_only
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
     assert csrf["secure"]
+
+
+PAGE_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def _policy(response) -> dict[str, str]:
+    header = response.headers.get("Content-Security-Policy", "")
+    directives = (part.strip().split(None, 1) for part in header.split(";") if part.strip())
+    return {name: value for name, *rest in directives for value in [rest[0] if rest else ""]}
+
+
+def _desk_pages(client: Client) -> dict[str, object]:
+    article = article_with_revision(body=BODY, title="Jobs")
+    item_on(article, SENTENCE_1, status="correct")
+    admin = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    return {
+        "article list": client.get("/review/"),
+        "review page": client.get(f"/review/articles/{article.pk}/"),
+        "admin": client.get("/admin/"),
+        "admin change list": client.get("/admin/annotations/article/"),
+        "dashboard": client.get("/admin/dashboard/"),
+        "missing page": client.get("/review/articles/999999/"),
+        "API answer": client.get("/api/v1/articles/"),
+        "login page": Client().get("/accounts/login/"),
+        "admin login page": Client().get("/admin/login/"),
+    }
+
+
+@pytest.mark.attack(
+    "pages",
+    "a script or style injected into any page (the CSP a browser would enforce)",
+    "every page sends Content-Security-Policy: script-src 'self', no 'unsafe-inline', frame-ancestors 'none'",
+)
+def test_every_page_sends_a_content_security_policy_without_unsafe_inline(client):
+    for name, response in _desk_pages(client).items():
+        policy = _policy(response)
+
+        assert policy == PAGE_POLICY, f"{name}: Content-Security-Policy is {policy}"
+        assert "unsafe" not in response.headers["Content-Security-Policy"], name
+
+
+def test_desk_pages_have_no_inline_style_or_script_the_policy_would_block(client):
+    """The policy refuses inline styles and scripts: the pages must not need any (the progress
+    bar's widths and the dashboard's rules included), or they would break in the browser."""
+    pages = _desk_pages(client)
+    for name in ("article list", "review page", "dashboard", "login page"):
+        html = pages[name].content.decode()
+        assert " style=" not in html, f"{name} has an inline style attribute"
+        assert "<style" not in html, f"{name} has an inline <style> element"
+        inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html)
+        assert inline_scripts == [], f"{name} has inline scripts: {inline_scripts}"
+
+
+def test_api_docs_pages_get_their_own_policy_and_load_nothing_from_outside(client):
+    for path in ("/api/docs/", "/api/redoc/"):
+        response = client.get(path)
+        html = response.content.decode()
+        policy = _policy(response)
+
+        assert response.status_code == 200, path
+        assert policy["script-src"] == "'self'", f"{path}: {policy}"  # no inline script there either
+        assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'", path
+        assert "http://" not in html and "https://" not in html, f"{path} loads something from outside"
