@@ -121,7 +121,7 @@ def measure() -> dict:
         def run():
             page = list(make()[:size])
             if count:
-                selectors.item_counts(revision_ids=[row.current_revision_id for row in page])
+                selectors.item_counts(revision_ids=[row.current_revision_id for row in page], reader=reviewer)
                 total(make())
 
         return run, lambda: make()[:size].explain(analyze=True)

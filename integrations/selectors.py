@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
+from annotations import selectors as annotation_selectors
 from annotations.models import Article, Item, Review
-from annotations.rules.visibility import reviews_shown, sees_others_reviews
+from annotations.rules.visibility import reviews_shown, sees_others_reviews, sees_status
 from factcheck.roles import EDITOR, user_has_role
 from integrations.models import WebhookDelivery, WebhookSubscription
 
@@ -25,11 +26,11 @@ def current_reviews_prefetch() -> Prefetch:
     )
 
 
-def item_for_claimreview(*, item_id: int, kind: str) -> Item | None:
-    """One item with its article (no body text)."""
-    return (
-        Item.objects.select_related("revision__article").defer("revision__body").filter(pk=item_id, kind=kind).first()
-    )
+def item_for_claimreview(*, item_id: int, kind: str, reader: AbstractBaseUser) -> Item | None:
+    """One item with its article (no body text), and whether ``reader`` may see its status
+    (``status_shown``, blind mode), in one query."""
+    items = Item.objects.select_related("revision__article").defer("revision__body").filter(pk=item_id, kind=kind)
+    return annotation_selectors.items_as_seen_by(items, reader=reader).first()
 
 
 def article_for_export() -> QuerySet[Article]:
@@ -55,7 +56,8 @@ def live_items_with_reviews(*, article: Article) -> QuerySet[Item]:
 
 
 class ReviewsShownTo:
-    """The reviews a reader may see in an export, item after item (blind mode: ``rules.visibility``).
+    """The reviews a reader may see in an export, item after item, and whether they may see its
+    status (blind mode: ``rules.visibility``).
 
     The items the reader reviewed are read once, when the first item of a blind-mode article
     needs them, not once per item.
@@ -69,6 +71,16 @@ class ReviewsShownTo:
         if self._reviewed is None:
             self._reviewed = set(Review.objects.filter(reviewer_id=self.user.pk).values_list("item_id", flat=True))
         return item_id in self._reviewed
+
+    def status_shown(self, item: Item) -> bool:
+        """Whether the reader may see the status of ``item`` (read with its revision's article)."""
+        article = item.revision.article
+        return sees_status(
+            blind=article.blind_review,
+            published=article.published_at is not None,
+            is_editor=lambda: user_has_role(self.user, EDITOR),
+            has_reviewed=lambda: self._has_reviewed(item.pk),
+        )
 
     def filter(self, reviews: Iterable[Review], *, item_id: int, blind: bool) -> list[Review]:
         """Those of ``reviews`` (of item ``item_id``, on an article whose ``blind_review`` is ``blind``) shown."""

@@ -3,9 +3,12 @@ the token authentication.
 
 Only the rendered JSON of a successful answer is kept, with its scope's stamp, for the view,
 the negotiated media type and the absolute URI with its query string; authentication, roles
-and throttling run before it, as for any request. Answers about an article are the same for
-every role that may read them (blind mode hides reviews, which are not part of them); a queue
-is kept per reviewer (per token, when the request names one).
+and throttling run before it, as for any request. Answers about an article are kept only when
+they are the same for every reader: an article in blind mode shows each reader the statuses
+they may see until it is published, so its answers are computed for each request and not kept
+(the view says so with ``read_cache_keep_not``; turning blind mode on, publishing or reopening
+saves the article, which drops every answer kept about it before). A queue is kept per reviewer
+(per token, when the request names one).
 
 A view that can name its answer from the request alone (``read_cache_key``) has the answer and
 the token's identity fetched in one round trip before authentication; the authentication asks
@@ -130,6 +133,10 @@ class ReadCacheMixin:
         if stamp is not None:  # finalize_response keeps the answer if it is a 200
             self._read_cache_slot = (scope, where, stamp)
         return build()
+
+    def read_cache_keep_not(self) -> None:
+        """For a ``build`` whose answer depends on who asks: it is served, and not kept."""
+        self._read_cache_slot = None
 
     def finalize_response(self, request: Request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

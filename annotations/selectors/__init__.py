@@ -15,7 +15,14 @@ from annotations.selectors.items import (
     live_item_at,
     review_queue,
 )
-from annotations.selectors.reviews import agreement_units, item_history, reviews_visible_to
+from annotations.selectors.reviews import (
+    agreement_units,
+    item_history,
+    items_as_seen_by,
+    items_with_status_among,
+    reviews_visible_to,
+    status_visible_to,
+)
 
 __all__ = [
     "agreement_units",
@@ -26,9 +33,12 @@ __all__ = [
     "item_counts",
     "item_history",
     "item_list",
+    "items_as_seen_by",
     "items_assigned_counts",
     "items_of_article",
+    "items_with_status_among",
     "live_item_at",
     "review_queue",
     "reviews_visible_to",
+    "status_visible_to",
 ]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from annotations.models import Article, Item, Review
+from annotations.rules.visibility import STATUS_HIDDEN
+from annotations.selectors.reviews import Reader, items_as_seen_by, status_shown_condition
 
 
-def item_counts(*, revision_ids: list[int | None]) -> dict[int, dict[str, dict[str, int]]]:
-    """Live items of these revisions by kind and status, in one grouped query.
+def item_counts(*, revision_ids: list[int | None], reader: Reader) -> dict[int, dict[str, dict[str, int]]]:
+    """Live items of these revisions by kind and by the status ``reader`` is shown, in one
+    grouped query (blind mode: ``rules.visibility``; ``reader`` None counts for a reader with no role).
 
     ``{revision_id: {"claims": {"unverified": n, "correct": n, "disputed": n, "total": n},
     "quotes": {...}}}``; dismissed items are not counted.
@@ -18,15 +21,20 @@ def item_counts(*, revision_ids: list[int | None]) -> dict[int, dict[str, dict[s
     counts = {rid: empty_item_counts() for rid in wanted}
     if not wanted:
         return counts
-    rows = (
-        Item.objects.filter(revision_id__in=wanted, dismissed=False)
-        .values_list("revision_id", "kind", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    items = Item.objects.filter(revision_id__in=wanted, dismissed=False)
+    condition = status_shown_condition(reader)
+    if condition is None:
+        rows = items.values_list("revision_id", "kind", "status").annotate(n=Count("id")).order_by()
+    else:
+        rows = (
+            items.annotate(shown_status=Case(When(condition, then=F("status")), default=Value(STATUS_HIDDEN)))
+            .values_list("revision_id", "kind", "shown_status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     for revision_id, kind, status, n in rows:
         bucket = counts[revision_id][f"{kind}s"]
-        bucket[status] = n
+        bucket[status] += n  # hidden and unverified items fall in one bucket
         bucket["total"] += n
     return counts
 
@@ -76,9 +84,10 @@ def live_item_at(*, revision_id: int, kind: str, start: int, end: int) -> Item |
 
 def review_queue(*, user: AbstractBaseUser) -> QuerySet[Item]:
     """The caller's next items: unverified, live, on unpublished current text, assigned to them
-    or to nobody, not yet reviewed by them; highest score first, then oldest."""
+    or to nobody, not yet reviewed by them; highest score first, then oldest. Each as the caller
+    sees it (``items_as_seen_by``: an editor's resolution stays hidden in blind mode)."""
     reviewed = Review.objects.filter(item=OuterRef("pk"), reviewer=user, is_current=True)
-    return (
+    queue = (
         Item.objects.filter(
             status=Item.Status.UNVERIFIED,
             dismissed=False,
@@ -94,3 +103,4 @@ def review_queue(*, user: AbstractBaseUser) -> QuerySet[Item]:
         # Matches the partial index item_queue_idx, so the first page is read straight off it.
         .order_by("-score", "created_at", "id")
     )
+    return items_as_seen_by(queue, reader=user)

@@ -65,8 +65,16 @@ def claimreview_for_item(
 ) -> dict[str, Any]:
     """The ClaimReview of one resolved item. ``url_for`` gives the review's public URL.
 
-    Raises ``Conflict`` (409) for an item that is not resolved: there is no verdict to publish.
+    Raises ``Conflict`` (409) for an item that is not resolved: there is no verdict to publish;
+    and for one whose status the reader may not see (``status_shown``, set by the selector; an
+    item read without it counts as released only once its article is published): in blind
+    mode its verdict is released with the article, as the article's ClaimReview is.
     """
+    if not getattr(item, "status_shown", article.is_published):
+        raise Conflict(
+            f"{item.kind.capitalize()} {item.pk} is on an article in blind review: its ClaimReview is "
+            "released when the article is published."
+        )
     if item.status not in RESOLVED_STATUSES:
         raise Conflict(
             f"{item.kind.capitalize()} {item.pk} is {item.status}: a ClaimReview exists only for a "

@@ -54,10 +54,13 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CountsSerializer)
     def get_counts(self, article: Article) -> dict:
-        """From ``context["counts"]`` when the view counted a whole page at once."""
+        """From ``context["counts"]`` when the view counted a whole page at once; else counted
+        for ``context["request"]``'s user (by the statuses they are shown: blind mode)."""
         counts = self.context.get("counts")
         if counts is None:
-            counts = item_counts(revision_ids=[article.current_revision_id])
+            request = self.context.get("request")
+            reader = request.user if request is not None else None
+            counts = item_counts(revision_ids=[article.current_revision_id], reader=reader)
         return counts.get(article.current_revision_id) or empty_item_counts()
 
 

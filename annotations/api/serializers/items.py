@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from annotations.models import Item
+from annotations.rules.visibility import verdict_fields_as_shown
 from factcheck.api.serializers import StrictSerializer
 from factcheck.roles import REVIEWER, user_has_role
 
@@ -54,7 +55,9 @@ ITEM_FIELDS = [
 class ItemSerializer(serializers.ModelSerializer):
     """What a claim and a quote share (abstract: each kind's serializer names its fields).
 
-    ``article_id`` is read from the item: the selectors annotate it.
+    ``article_id`` is read from the item: the selectors annotate it, and ``status_shown``
+    (``selectors.items_as_seen_by``): an item without it true is written with the status and
+    resolution a reader kept from the verdicts sees (blind mode, ``rules.visibility``).
     """
 
     article = serializers.IntegerField(source="article_id", read_only=True)
@@ -70,7 +73,8 @@ class ItemSerializer(serializers.ModelSerializer):
         """The same dictionary DRF would build, written without its per-field machinery: pages of
         items are the API's most frequent answers, and this is about ten times faster."""
         writers = self._writers()
-        return {name: write(item) for name, write in writers}
+        fields = {name: write(item) for name, write in writers}
+        return verdict_fields_as_shown(fields, shown=bool(getattr(item, "status_shown", False)))
 
     @classmethod
     def _writers(cls) -> list:

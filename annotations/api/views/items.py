@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations import selectors
-from annotations.api.filters import ITEM_ORDERING, ItemFilter, QuoteFilter
+from annotations.api.filters import ITEM_ORDERING, ItemFilter, ItemOrderingFilter, QuoteFilter
 from annotations.api.serializers.items import AssignInputSerializer, ClaimSerializer, QuoteSerializer
 from annotations.api.views.comments import ItemCommentActions
 from annotations.api.views.history import ItemHistoryActions
@@ -66,6 +67,7 @@ class ItemViewSet(
     kind: str
     create_serializer_class: type[StrictSerializer]
     lookup_value_regex = "[0-9]{1,18}"
+    filter_backends = [DjangoFilterBackend, ItemOrderingFilter]
     ordering_fields = ITEM_ORDERING
     permission_classes = [IsAuthenticated, RoleFor]
     default_role = VIEWER
@@ -77,7 +79,8 @@ class ItemViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
-        return selectors.item_list(kind=self.kind).select_related("assigned_to")
+        items = selectors.item_list(kind=self.kind).select_related("assigned_to")
+        return selectors.items_as_seen_by(items, reader=self.request.user)
 
     def item_response(self, item_id: int, code: int = status.HTTP_200_OK) -> Response:
         """The item as it is now, with its ETag."""
@@ -96,6 +99,7 @@ class ItemViewSet(
         ``item`` is as the services lock it: with its revision, not the annotated article id.
         """
         item.article_id = item.revision.article_id
+        item.status_shown = selectors.status_visible_to(item=item, user=self.request.user)
         return self.serializer_class(item).data
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:

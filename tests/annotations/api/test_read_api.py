@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db.models import F
+from django.db.models import F, Value
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -252,7 +252,12 @@ def test_item_answers_match_drf_field_by_field(serializer_class, article, review
         assigned_to=reviewer, resolution_status="correct", resolution_note="Checked: ✓",
         resolved_at=timezone.now(), status_changed_at=timezone.now(), score=None, facets={"numbers": ["4.1"]},
     )
-    items = list(Item.objects.annotate(article_id=F("revision__article_id")).select_related("assigned_to"))
+    # status_shown as selectors.items_as_seen_by sets it for a reader who sees every status (the
+    # hidden case is tests/annotations/api/test_blind_status.py's).
+    items = list(
+        Item.objects.annotate(article_id=F("revision__article_id"), status_shown=Value(True))
+        .select_related("assigned_to")
+    )
     assert {item.assigned_to_id for item in items} == {None, reviewer.pk}
 
     for item in items:
