@@ -49,13 +49,19 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def reanchor(*, old_text: str, new_text: str, start: int, end: int, prefix: str, suffix: str) -> Anchor | None:
-    """Where ``old_text[start:end]`` stands in ``new_text``, or ``None`` if it cannot be found."""
+def reanchor(
+    *, old_text: str, new_text: str, start: int, end: int, prefix: str, suffix: str, near: int | None = None
+) -> Anchor | None:
+    """Where ``old_text[start:end]`` stands in ``new_text``, or ``None`` if it cannot be found.
+
+    ``near``, when given, is the offset in ``new_text`` that breaks ties between equal hits; a
+    caller without the whole old text (a Web Annotation's position) passes it instead.
+    """
     exact = old_text[start:end]
     if not exact:
         return None
     # Where the item would be if the text had only grown or shrunk evenly.
-    expected = round(start * len(new_text) / max(len(old_text), 1))
+    expected = near if near is not None else round(start * len(new_text) / max(len(old_text), 1))
 
     hits = []
     position = new_text.find(exact)

@@ -127,8 +127,19 @@ class ArticleInteropViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"],
         request={"application/json": OpenApiTypes.OBJECT, "application/ld+json": OpenApiTypes.OBJECT},
-        responses={200: AnnotationImportReportSerializer, 201: AnnotationImportReportSerializer},
-        description="Import Web Annotations (a collection, a page, a list or one) onto the current text.",
+        responses={
+            200: AnnotationImportReportSerializer,
+            201: AnnotationImportReportSerializer,
+            413: OpenApiResponse(
+                description=f"More than {webannotation.IMPORT_MAX_ANNOTATIONS} annotations: nothing is imported."
+            ),
+        },
+        description=(
+            "Import Web Annotations (a collection, a page, a list or one) onto the current text. At most "
+            f"{webannotation.IMPORT_MAX_ANNOTATIONS} annotations a request; more is 413 `too_large` and "
+            "nothing is imported. A TextPositionSelector past the end of the text is ignored (the "
+            "TextQuoteSelector anchors the annotation, or it is reported unanchored)."
+        ),
     )
     def annotations(self, request: Request, pk: int) -> Response:
         """GET: every live item and the reviews you may see, as Web Annotations. POST: import them (editors)."""

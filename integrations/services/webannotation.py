@@ -33,6 +33,9 @@ from factcheck.errors import Conflict, InvalidInput, Locked, NotFound, ServiceEr
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 KINDS = tuple(Item.Kind.values)
 VERDICTS = tuple(Item.Status.values)
+# Annotations one import request may hold (the README and the endpoint's OpenAPI description say
+# so): each is anchored in the whole text, fuzzily when its words changed, inside the request.
+IMPORT_MAX_ANNOTATIONS = 1000
 
 
 # --- Export ----------------------------------------------------------------------------------
@@ -144,8 +147,28 @@ class ImportReport:
         }
 
 
+class TooManyAnnotations(ServiceError):
+    """More annotations in one request than ``IMPORT_MAX_ANNOTATIONS``."""
+
+    status_code = 413
+    code = "too_large"
+
+
 def annotations_from_document(document: Any) -> list[Any]:
-    """The annotations of a posted document: a collection, a page, a list, or one annotation."""
+    """The annotations of a posted document: a collection, a page, a list, or one annotation.
+
+    At most ``IMPORT_MAX_ANNOTATIONS`` of them; more is refused whole (``TooManyAnnotations``).
+    """
+    annotations = _annotations_in(document)
+    if len(annotations) > IMPORT_MAX_ANNOTATIONS:
+        raise TooManyAnnotations(
+            f"{len(annotations)} annotations in one request; the limit is {IMPORT_MAX_ANNOTATIONS}. "
+            "Send them in several requests."
+        )
+    return annotations
+
+
+def _annotations_in(document: Any) -> list[Any]:
     if isinstance(document, list):
         return document
     if not isinstance(document, dict):
@@ -154,13 +177,13 @@ def annotations_from_document(document: Any) -> list[Any]:
     if kind == "AnnotationCollection":
         first = document.get("first")
         if isinstance(first, dict):
-            return list(first.get("items") or [])
+            return _as_list(first.get("items"))
         raise InvalidInput(
             "An AnnotationCollection must embed its first page ('first': {'items': [...]}).",
             fields={"first": ["Embed the page with its items."]},
         )
     if kind == "AnnotationPage":
-        return list(document.get("items") or [])
+        return _as_list(document.get("items"))
     if kind == "Annotation":
         return [document]
     raise InvalidInput(
@@ -248,17 +271,17 @@ def anchor_in(text: str, *, quote: dict[str, Any] | None, position: tuple[int, i
         raise LookupError("The position is outside the article's text and there is no quote to search for.")
     prefix = str(quote.get("prefix") or "")[-Item.CONTEXT_CHARS :]
     suffix = str(quote.get("suffix") or "")[: Item.CONTEXT_CHARS]
-    # A stand-in for the annotated text: the quote in its context, placed where the position said,
-    # so that among several equal hits the one nearest the old place is chosen.
-    lead = max(0, position[0] - len(prefix)) if position else 0
-    old_text = " " * lead + prefix + exact + suffix
+    # The annotated text is not at hand, only the quote in its context; among several equal hits
+    # the one nearest the posted position wins. The position is a client's number: it is clamped
+    # to the text and never used to size anything (padding to it cost 2 GB at start=10**9).
     anchor = reanchor(
-        old_text=old_text,
+        old_text=prefix + exact + suffix,
         new_text=text,
-        start=lead + len(prefix),
-        end=lead + len(prefix) + len(exact),
+        start=len(prefix),
+        end=len(prefix) + len(exact),
         prefix=prefix,
         suffix=suffix,
+        near=min(position[0], len(text)) if position else None,
     )
     if anchor is None:
         raise LookupError(f"{exact[:80]!r} is not in the article's current text, not even approximately.")

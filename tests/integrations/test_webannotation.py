@@ -209,3 +209,128 @@ def test_export_costs_the_same_queries_however_many_items(
         response = viewer_client.get(f"/api/v1/articles/{article.pk}/annotations/")
 
     assert response.json()["total"] == 6
+
+
+def _annotation(**selectors) -> dict:
+    """One highlighting annotation of a claim with the given selectors (by type)."""
+    return {
+        "type": "Annotation", "motivation": "highlighting", "id": "urn:x:far",
+        "body": [{"type": "TextualBody", "purpose": "tagging", "value": "claim"}],
+        "target": {"selector": [{"type": kind, **fields} for kind, fields in selectors.items()]},
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.attack(
+    "Web Annotation import", "TextPositionSelector.start = 10**15 beside a quote",
+    "position past the text ignored, anchored by the quote, no padding built",
+)
+def test_a_position_far_past_the_text_is_ignored_and_the_quote_anchors_it(editor_client, article):
+    far = 10**15
+    document = _annotation(
+        TextQuoteSelector={"exact": SENTENCE_2, "prefix": "in June. ", "suffix": " “We"},
+        TextPositionSelector={"start": far, "end": far + len(SENTENCE_2)},
+    )
+
+    response = editor_client.post(f"/api/v1/articles/{article.pk}/annotations/", document, format="json")
+
+    start = BODY.index(SENTENCE_2)
+    assert response.status_code == 201, response.content
+    assert response.json()["created"] == [
+        {"index": 0, "id": "urn:x:far", "kind": "claim", "start": start, "end": start + len(SENTENCE_2),
+         "item": response.json()["created"][0]["item"], "match": "exact"}
+    ]
+    assert list(Item.objects.values_list("start", "end")) == [(start, start + len(SENTENCE_2))]
+
+
+@pytest.mark.django_db
+@pytest.mark.attack(
+    "Web Annotation import", "TextPositionSelector.start = 10**15, no quote",
+    "201 with the annotation reported unanchored, nothing stored",
+)
+def test_a_position_past_the_text_without_a_quote_is_reported_unanchored(editor_client, article):
+    document = _annotation(TextPositionSelector={"start": 10**15, "end": 10**15 + 5})
+
+    response = editor_client.post(f"/api/v1/articles/{article.pk}/annotations/", document, format="json")
+
+    assert response.status_code == 200, response.content
+    report = response.json()
+    assert report["created"] == [] and report["failed"] == []
+    assert [(entry["index"], entry["id"]) for entry in report["unanchored"]] == [(0, "urn:x:far")]
+    assert "outside the article's text" in report["unanchored"][0]["reason"]
+    assert Item.objects.count() == 0
+
+
+def test_anchoring_a_position_of_10_to_the_9_costs_no_memory_of_that_size():
+    """It built ``" " * start`` as a stand-in for the old text: 2 GB for this one annotation."""
+    import tracemalloc
+
+    from integrations.services.webannotation import anchor_in
+
+    tracemalloc.start()
+    try:
+        found = anchor_in(BODY, quote={"exact": SENTENCE_2, "prefix": "x", "suffix": "y"},
+                          position=(10**9, 10**9 + len(SENTENCE_2)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    start = BODY.index(SENTENCE_2)
+    assert found == (start, start + len(SENTENCE_2), True)
+    assert peak < 1024 * 1024, f"anchoring one annotation peaked at {peak} bytes"
+
+
+@pytest.mark.django_db
+def test_among_equal_hits_the_one_nearest_the_posted_position_is_chosen(editor_client, db):
+    """The old place still breaks ties between occurrences, without a padded stand-in text."""
+    body = "Prices rose. " * 40
+    article = article_with_revision(body=body)
+    near = body.index("Prices rose.", 300)
+    # Both selectors disagree with the text (the position is off by 2), so the quote decides.
+    document = _annotation(
+        TextQuoteSelector={"exact": "Prices rose."},
+        TextPositionSelector={"start": near + 2, "end": near + 2 + len("Prices rose.")},
+    )
+
+    response = editor_client.post(f"/api/v1/articles/{article.pk}/annotations/", document, format="json")
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["created"][0]["start"], response.json()["created"][0]["match"]) == (near, "exact")
+
+
+@pytest.mark.django_db
+@pytest.mark.attack(
+    "Web Annotation import", "1,001 annotations in one request",
+    "413 too_large naming the limit of 1,000, nothing stored",
+)
+def test_more_annotations_than_the_documented_limit_is_413_and_stores_nothing(editor_client, article):
+    from integrations.services.webannotation import IMPORT_MAX_ANNOTATIONS
+
+    one = _annotation(TextQuoteSelector={"exact": SENTENCE_2})
+    page = {"type": "AnnotationPage", "items": [one] * (1000 + 1)}
+
+    response = editor_client.post(f"/api/v1/articles/{article.pk}/annotations/", page, format="json")
+
+    assert IMPORT_MAX_ANNOTATIONS == 1000  # the number the README and the OpenAPI description give
+    assert response.status_code == 413, response.content
+    assert response.json() == {"error": {
+        "code": "too_large",
+        "message": "1001 annotations in one request; the limit is 1000. Send them in several requests.",
+        "fields": {},
+    }}
+    assert Item.objects.count() == 0 and HistoryEvent.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_exactly_the_limit_of_annotations_is_imported(editor_client, article, monkeypatch):
+    from integrations.services import webannotation
+
+    monkeypatch.setattr(webannotation, "IMPORT_MAX_ANNOTATIONS", 2)
+    two = [_annotation(TextQuoteSelector={"exact": SENTENCE_1}), _annotation(TextQuoteSelector={"exact": SENTENCE_2})]
+
+    accepted = editor_client.post(f"/api/v1/articles/{article.pk}/annotations/", two, format="json")
+    refused = editor_client.post(f"/api/v1/articles/{article.pk}/annotations/", [*two, two[0]], format="json")
+
+    assert accepted.status_code == 201 and len(accepted.json()["created"]) == 2
+    assert refused.status_code == 413 and "the limit is 2" in refused.json()["error"]["message"]
+    assert Item.objects.count() == 2
