@@ -10,12 +10,17 @@ from factcheck.api.serializers import StrictSerializer
 from integrations.models import Event, WebhookDelivery, WebhookSubscription
 
 _HTTP_URL = [URLValidator(schemes=["http", "https"])]
+# The largest id a row can have (``BigAutoField``); a larger one in a filter is a 400 naming it
+# rather than an overflow in the database driver, which in a streamed export is a broken download.
+LARGEST_ID = 2**63 - 1
 
 
 class ExportFilterSerializer(StrictSerializer):
     """Query string of the item exports."""
 
-    article = serializers.IntegerField(required=False, min_value=1, help_text="Only this article's items.")
+    article = serializers.IntegerField(
+        required=False, min_value=1, max_value=LARGEST_ID, help_text="Only this article's items."
+    )
     kind = serializers.ChoiceField(choices=Item.Kind.choices, required=False, help_text="claim or quote.")
     status = serializers.ListField(
         child=serializers.ChoiceField(choices=Item.Status.choices), required=False, help_text="Repeatable."

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +20,9 @@ from factcheck.api.permissions import RoleFor
 from factcheck.api.serializers import validated
 from factcheck.roles import EDITOR, VIEWER
 from integrations import selectors
+from integrations.api.renderers import JSONLDRenderer, ScriptSafeJSONRenderer
 from integrations.api.serializers import (
+    LARGEST_ID,
     AnnotationImportReportSerializer,
     ExportFilterSerializer,
     WebhookDeliverySerializer,
@@ -33,13 +35,6 @@ from integrations.models import WebhookSubscription
 from integrations.services import claimreview, exports, webannotation, webhooks
 
 ANNO_MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
-
-
-class JSONLDRenderer(JSONRenderer):
-    """JSON-LD for clients that ask for it (``Accept: application/ld+json``)."""
-
-    media_type = "application/ld+json"
-    format = "jsonld"
 
 
 class JSONLDParser(LimitedJSONParser):
@@ -75,7 +70,7 @@ class ItemClaimReviewView(APIView):
 
     permission_classes = [IsAuthenticated, RoleFor]
     default_role = VIEWER
-    renderer_classes = [JSONRenderer, JSONLDRenderer]
+    renderer_classes = [ScriptSafeJSONRenderer, JSONLDRenderer]
     kind = Item.Kind.CLAIM
 
     @extend_schema(responses={200: CLAIMREVIEW_RESPONSE, 404: OpenApiResponse(description="No such item."),
@@ -95,18 +90,30 @@ class QuoteClaimReviewView(ItemClaimReviewView):
     kind = Item.Kind.QUOTE
 
 
+class MetadataWithoutFields(SimpleMetadata):
+    """OPTIONS of a view whose bodies no serializer describes: name, description, media types.
+
+    DRF's ``SimpleMetadata`` asks ``get_serializer()`` for the fields of each allowed write, which
+    fails without a ``serializer_class`` (it was a 500); with no metadata class at all OPTIONS is a
+    405 under an ``Allow`` header that lists it.
+    """
+
+    def determine_actions(self, request, view) -> dict:
+        return {}
+
+
 class ArticleInteropViewSet(viewsets.GenericViewSet):
     """An article's ClaimReviews and its Web Annotations (export and import)."""
 
     permission_classes = [IsAuthenticated, RoleFor]
     default_role = VIEWER
     roles = {"annotations": EDITOR}  # POST: import
-    renderer_classes = [JSONRenderer, JSONLDRenderer]
+    renderer_classes = [ScriptSafeJSONRenderer, JSONLDRenderer]
     parser_classes = [LimitedJSONParser, JSONLDParser]
     queryset = Article.objects.none()
     # The import body is a Web Annotation collection, not a DRF serializer's fields, so OPTIONS
-    # cannot describe it from one: answer it with the allowed methods only.
-    metadata_class = None
+    # cannot describe it from one: it answers with the view and its media types only.
+    metadata_class = MetadataWithoutFields
 
     @extend_schema(responses={200: CLAIMREVIEW_RESPONSE, 404: OpenApiResponse(description="No such article."),
                               409: NOT_RESOLVED})
@@ -169,7 +176,9 @@ class ArticleInteropViewSet(viewsets.GenericViewSet):
 
 
 EXPORT_FILTERS = [
-    OpenApiParameter("article", OpenApiTypes.INT, description="Only this article's items."),
+    OpenApiParameter(
+        "article", {"type": "integer", "minimum": 1, "maximum": LARGEST_ID}, description="Only this article's items."
+    ),
     OpenApiParameter("kind", OpenApiTypes.STR, enum=Item.Kind.values),
     OpenApiParameter("status", OpenApiTypes.STR, enum=Item.Status.values, many=True, description="Repeatable."),
 ]

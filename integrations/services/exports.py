@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +28,10 @@ CSV_COLUMNS = [
 # A cell a spreadsheet would run as a formula is prefixed with an apostrophe (OWASP's advice on
 # CSV injection); the JSON Lines export keeps every value as it is.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet may cut a cell where this file does not: at ";" in locales whose list separator
+# it is (quotes are only written around cells holding ","), at a tab, at a line break. So a formula
+# start after any of them, past blanks and quotes (which do not stop a formula), gets one too.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"""([,;\t\r\n][\s"]*)(?=[=+\-@])""")
 
 
 def export_queryset(
@@ -94,7 +99,11 @@ def item_record(item: Item, visibility: ReviewsShownTo) -> dict[str, Any]:
 
 
 def _safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    """``value`` with an apostrophe before each formula start: at its beginning, after a separator."""
+    if not isinstance(value, str):
+        return value
+    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    if value.lstrip(' "').startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -131,3 +131,34 @@ def test_claimreview_needs_an_account_with_a_role(anonymous_client, article):
     claim = item_on(article, SENTENCE_1, status="correct")
 
     assert anonymous_client.get(f"/api/v1/claims/{claim.pk}/claimreview/").status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("accept", ["application/ld+json", "application/json"])
+@pytest.mark.attack(
+    "ClaimReview JSON-LD", "</script><script>…, & and > in an article's title and an item's text",
+    "emitted as \\u003c \\u003e \\u0026: safe inside <script type=application/ld+json>, same data",
+)
+def test_claimreview_escapes_what_would_close_a_script_element(viewer_client, editor, accept):
+    from tests.factories import article_with_revision
+
+    words = "Rates </script><script>alert(1)</script> fell & rose > 3."
+    article = article_with_revision(body=f"{words} The rest.", title="Jobs </script> & more")
+    item = item_on(article, words, status="correct")
+    article_publish(article_id=article.pk, editor=editor)
+
+    responses = [
+        viewer_client.get(f"/api/v1/articles/{article.pk}/claimreview/", HTTP_ACCEPT=accept),
+        viewer_client.get(f"/api/v1/claims/{item.pk}/claimreview/", HTTP_ACCEPT=accept),
+    ]
+
+    for response in responses:
+        assert response.status_code == 200, response.content
+        raw = response.content.decode("utf-8")
+        assert not {"<", ">", "&"} & set(raw), raw
+        assert "\\u003c/script\\u003e" in raw and "\\u0026" in raw
+    import json
+
+    graph, single = (json.loads(response.content) for response in responses)
+    assert graph["@graph"][0]["claimReviewed"] == words == single["claimReviewed"]
+    assert single["itemReviewed"]["appearance"]["headline"] == "Jobs </script> & more"

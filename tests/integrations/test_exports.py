@@ -110,3 +110,85 @@ def test_export_costs_the_same_queries_for_many_articles(viewer_client, django_a
 @pytest.mark.django_db
 def test_export_needs_a_role(anonymous_client, db):
     assert anonymous_client.get("/api/v1/export/items.csv").status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("export", ["items.csv", "items.jsonl"])
+@pytest.mark.parametrize("article", [2**63, 10**30])
+@pytest.mark.attack(
+    "Exports", "article=2**63 (past the largest id)", "400 naming `article`, before anything is streamed",
+)
+def test_an_article_id_past_the_largest_id_is_400_naming_it(viewer_client, export, article):
+    _reviewed_article()
+
+    response = viewer_client.get(f"/api/v1/export/{export}", {"article": article})
+
+    assert response.status_code == 400
+    assert not response.streaming
+    assert response.json() == {"error": {
+        "code": "invalid",
+        "message": "article: Ensure this value is less than or equal to 9223372036854775807.",
+        "fields": {"article": ["Ensure this value is less than or equal to 9223372036854775807."]},
+    }}
+
+
+BIG_ID = 2**63
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "url"), [
+    ("get", f"/api/v1/webhooks/?page={BIG_ID}"),
+    ("get", f"/api/v1/webhooks/{BIG_ID}/"),
+    ("patch", f"/api/v1/webhooks/{BIG_ID}/"),
+    ("delete", f"/api/v1/webhooks/{BIG_ID}/"),
+    ("get", f"/api/v1/webhooks/{BIG_ID}/deliveries/?page={BIG_ID}"),
+    ("get", f"/api/v1/claims/{BIG_ID}/claimreview/"),
+    ("get", f"/api/v1/quotes/{BIG_ID}/claimreview/"),
+    ("get", f"/api/v1/articles/{BIG_ID}/claimreview/"),
+    ("get", f"/api/v1/articles/{BIG_ID}/annotations/"),
+    ("post", f"/api/v1/articles/{BIG_ID}/annotations/"),
+])
+def test_every_integer_of_the_integrations_api_past_the_largest_id_is_a_clear_4xx(editor_client, method, url):
+    editor_client.raise_request_exception = False
+    body = {"type": "Annotation", "target": {"selector": {"type": "TextQuoteSelector", "exact": "x"}}}
+
+    response = getattr(editor_client, method)(url, body if method != "get" else None, format="json")
+
+    assert 400 <= response.status_code < 500, (url, response.status_code, response.content[:300])
+    assert set(response.json()["error"]) == {"code", "message", "fields"}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+SMUGGLED = [
+    "4 percent;=1+1 said",  # the reported bypass: a ;-separated locale splits here
+    "4 percent,=1+1 said",
+    "4 percent\t@SUM(1) said",
+    "4 percent; -2+3 said",
+    '4 percent;"=1+1" said',
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.attack(
+    "Exports", "formula after a separator in a CSV cell (`4 percent;=1+1 said`)",
+    "`'` before every formula start after , ; tab or line break: no cell a formula in any locale",
+)
+def test_no_csv_cell_is_a_formula_whatever_the_separator_a_spreadsheet_splits_on(viewer_client):
+    body = " ".join(f"{words}." for words in SMUGGLED)
+    article = article_with_revision(body=body)
+    for words in SMUGGLED:
+        item_on(article, f"{words}.")
+
+    csv_text = _content(viewer_client.get("/api/v1/export/items.csv"))
+    jsonl_text = _content(viewer_client.get("/api/v1/export/items.jsonl"))
+
+    # A spreadsheet in any locale: cut at the separator it uses, quotes or not, and read each cell
+    # as it would (leading blanks and quotes do not stop a formula).
+    for separator in (",", ";", "\t", "\n", "\r"):
+        cells = [cell.lstrip(' "') for cell in csv_text.split(separator)]
+        formulas = [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+        assert formulas == [], f"split on {separator!r}: {formulas}"
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert rows[0]["text"] == "4 percent;'=1+1 said."
+    assert rows[4]["text"] == "4 percent;\"'=1+1\" said."
+    assert [json.loads(line)["text"] for line in jsonl_text.splitlines()] == [f"{words}." for words in SMUGGLED]

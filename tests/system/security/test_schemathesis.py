@@ -65,8 +65,13 @@ def test_every_operation_answers_without_5xx_and_as_documented(case, editor_toke
     _call(case, editor_token)
 
 
+@pytest.mark.attack(
+    "Interoperability API", "OPTIONS on an article's annotations (no serializer to describe the POST)",
+    "200 with the view's name, media types and Allow, not a 500 or a 405 that Allow contradicts",
+)
 def test_options_on_the_annotations_endpoint_is_not_a_server_error(editor_token):
-    """It was a 500: the viewset has no serializer for DRF's metadata to describe the POST with."""
+    """It was a 500: the viewset has no serializer for DRF's metadata to describe the POST with;
+    then a 405 "OPTIONS not allowed" under an ``Allow`` header that lists OPTIONS."""
     from rest_framework.test import APIClient
 
     client = APIClient()
@@ -75,4 +80,11 @@ def test_options_on_the_annotations_endpoint_is_not_a_server_error(editor_token)
 
     response = client.options(f"/api/v1/articles/{article.pk}/annotations/")
 
-    assert response.status_code < 500
+    assert response.status_code == 200, response.content
+    assert response["Allow"] == "GET, POST, HEAD, OPTIONS"
+    assert response.json() == {
+        "name": "Article Interop",
+        "description": "An article's ClaimReviews and its Web Annotations (export and import).",
+        "renders": ["application/json", "application/ld+json"],
+        "parses": ["application/json", "application/ld+json"],
+    }
