@@ -5,31 +5,41 @@ cloud metadata service (169.254.169.254) and admin panels on 10.x or 127.0.0.1 a
 So every hop is checked before anything is sent (server-side request forgery):
 
 - the host is resolved once, and every address it resolves to must be public (not private,
-  loopback, link-local, multicast, reserved or unspecified, IPv4-mapped forms included); one bad
-  address refuses the whole host, so a DNS answer mixing public and private addresses is refused;
+  loopback, link-local, multicast, reserved or unspecified; an IPv6 form carrying an IPv4
+  address, IPv4-mapped, 6to4, NAT64 or Teredo, is judged by that IPv4 address); one bad address
+  refuses the whole host, so a DNS answer mixing public and private addresses is refused;
 - the connection is made to an address that was checked, never to the name again, so a DNS
   answer that changes between the check and the connection (DNS rebinding) cannot redirect it;
   the name still goes in ``Host`` and, for HTTPS, in SNI and the certificate check;
-- redirects are followed by hand, each new location checked the same way, up to a limit.
+- redirects are followed by hand, each new location checked the same way, up to a limit;
+- the deadline is wall-clock time for the whole exchange: a timer shuts the socket down when it
+  passes, so a server trickling its headers or body a byte at a time is cut too.
 
 ``URL_FETCH_ALLOW_PRIVATE`` (default false) lifts the address check, for a desk that ingests
-from its own intranet, and for tests that serve pages from 127.0.0.1.
+from its own intranet, and for tests that serve pages from 127.0.0.1. Webhook deliveries
+(``integrations.services.webhooks``) send through ``open_checked`` under the same rules.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.client import HTTPException
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import certifi
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3Error
-from urllib3.exceptions import NewConnectionError, ProtocolError, SSLError
+from urllib3.exceptions import ProtocolError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
+from urllib3.util.ssl_match_hostname import CertificateError
 
 from workers.errors import PermanentExtractionError, TransientExtractionError
 
@@ -53,15 +63,23 @@ class FetchedPage:
     body: bytes
 
 
-def forbidden_address_reason(address: IPAddress) -> str | None:
-    """Why the fetcher must not connect to ``address``, or ``None`` when it is a public address.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
-    ``is_global`` is the allow rule (it is false for private, loopback, link-local, shared
-    100.64/10, documentation and reserved ranges); the named checks only give a clearer message.
-    """
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        # ::ffff:127.0.0.1 reaches 127.0.0.1: judge the IPv4 address it carries.
-        address = address.ipv4_mapped
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Address] | None:
+    """The IPv4 address an IPv6 transition form carries, with the form's name, or ``None``."""
+    if address.ipv4_mapped is not None:
+        return "IPv4-mapped", address.ipv4_mapped
+    if address.sixtofour is not None:
+        return "6to4", address.sixtofour
+    if address in _NAT64:
+        return "NAT64", ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address.teredo is not None:
+        return "Teredo", address.teredo[1]  # (server, client): traffic ends at the client
+    return None
+
+
+def _ipv4_reason(address: IPAddress) -> str | None:
     for label, flagged in (  # the most specific name first: 127/8 and 0.0.0.0 are also "private"
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
@@ -77,6 +95,40 @@ def forbidden_address_reason(address: IPAddress) -> str | None:
     return None
 
 
+def forbidden_address_reason(address: IPAddress) -> str | None:
+    """Why the fetcher must not connect to ``address``, or ``None`` when it is a public address.
+
+    ``is_global`` is the allow rule (it is false for private, loopback, link-local, shared
+    100.64/10, documentation and reserved ranges); the named checks only give a clearer message.
+    An IPv6 form that carries an IPv4 address (IPv4-mapped ``::ffff:0:0/96``, 6to4 ``2002::/16``,
+    NAT64 ``64:ff9b::/96``, Teredo ``2001::/32``) reaches that IPv4 address through a gateway,
+    so the IPv4 rules judge it: ``2002:7f00:1::`` is 127.0.0.1. Teredo is refused in any case
+    (not globally reachable); a public IPv4 behind the other forms is allowed.
+    """
+    if isinstance(address, ipaddress.IPv6Address) and (embedded := _embedded_ipv4(address)):
+        form, ipv4 = embedded
+        reason = _ipv4_reason(ipv4)
+        if reason:
+            # Read inside "a {reason} address": "a loopback address (127.0.0.1) inside a 6to4 address".
+            article = "an" if form[0] in "AEIOU" else "a"
+            return f"{reason} address ({ipv4}) inside {article} {form}"
+        if form != "Teredo":
+            return None
+    return _ipv4_reason(address)
+
+
+def address_refusal(host: str, addresses: list[IPAddress]) -> str | None:
+    """"<host> resolves to <address>, a <reason> address" for the first forbidden one, or ``None``.
+
+    One bad address refuses the host: a DNS answer mixing public and private addresses is refused.
+    """
+    for address in addresses:
+        reason = forbidden_address_reason(address)
+        if reason:
+            return f"{host} resolves to {address}, a {reason} address"
+    return None
+
+
 def resolve_host(host: str, port: int) -> list[IPAddress]:
     """Every address ``host`` resolves to for a TCP connection, in the resolver's order.
 
@@ -89,6 +141,64 @@ def resolve_host(host: str, port: int) -> list[IPAddress]:
         if address not in addresses:
             addresses.append(address)
     return addresses
+
+
+class RefusedAddress(PermanentExtractionError):
+    """The host resolves to an address that may not be reached (see ``forbidden_address_reason``)."""
+
+
+class _Watchdog:
+    """Cuts a connection's socket at a wall-clock deadline.
+
+    A socket timeout bounds each read, not the exchange: a server sending one byte every
+    second never trips it. Shutting the socket down from a timer ends any read or write in
+    progress (status line and headers included) at the deadline.
+    """
+
+    def __init__(self, connection: HTTPConnection, deadline: float):
+        self.fired = False
+        self._connection = connection
+        self._socket: socket.socket | None = None
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def hold_socket(self) -> None:
+        """Call once connected: http.client drops ``connection.sock`` when the response closes it."""
+        self._socket = self._connection.sock
+
+    def _cut(self) -> None:
+        self.fired = True
+        sock = self._socket or getattr(self._connection, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                # The plain socket's shutdown, also for TLS: it ends a read blocked in another thread.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+@dataclass
+class PinnedExchange:
+    """One request on a connection to an address that was checked; the body is not read yet.
+
+    ``cut`` tells that the deadline ended the exchange (a short or empty read then means that,
+    not the end of the body). ``close()`` ends the exchange and stops the watchdog.
+    """
+
+    response: urllib3.HTTPResponse
+    connection: HTTPConnection
+    watchdog: _Watchdog
+
+    @property
+    def cut(self) -> bool:
+        return self.watchdog.fired
+
+    def close(self) -> None:
+        self.watchdog.cancel()
+        self.response.close()
+        self.connection.close()
 
 
 def fetch_page(
@@ -115,34 +225,61 @@ def fetch_page(
         from django.conf import settings
 
         allow_private = bool(getattr(settings, "URL_FETCH_ALLOW_PRIVATE", False))
-    resolve = resolver or resolve_host
     deadline = time.monotonic() + timeout
     current = url
     for _hop in range(max_redirects + 1):
-        response, pool = _request_checked(current, resolve=resolve, allow_private=allow_private, deadline=deadline)
+        exchange = open_checked(
+            "GET", current, headers=_HEADERS, deadline=deadline, allow_private=allow_private,
+            allow_setting="URL_FETCH_ALLOW_PRIVATE", purpose="fetch", resolver=resolver,
+        )
+        response = exchange.response
         try:
             location = response.headers.get("Location")
             if response.status in _REDIRECT_STATUSES and location:
                 current = urljoin(current, location.strip())
                 continue
-            return _read_page(current, response, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
+            try:
+                page = _read_page(current, response, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
+            except (TransientExtractionError, PermanentExtractionError) as exc:
+                if exchange.cut:
+                    raise TransientExtractionError(f"Fetching {current} took longer than {timeout:g} s.") from exc
+                raise
+            if exchange.cut:  # the body ended because the deadline cut it, not because it was whole
+                raise TransientExtractionError(f"Fetching {current} took longer than {timeout:g} s.")
+            return page
         finally:
-            response.close()
-            pool.close()
+            exchange.close()
     raise PermanentExtractionError(f"{url} redirects more than {max_redirects} times.")
 
 
-def _request_checked(
-    url: str, *, resolve: Callable[[str, int], list[IPAddress]], allow_private: bool, deadline: float
-) -> tuple[urllib3.BaseHTTPResponse, urllib3.HTTPConnectionPool]:
-    """One GET of ``url`` without following redirects, connected only to an address that was checked.
+def open_checked(
+    method: str,
+    url: str,
+    *,
+    headers: dict[str, str],
+    deadline: float,
+    allow_private: bool,
+    allow_setting: str,
+    purpose: str,
+    body: bytes | None = None,
+    resolver: Callable[[str, int], list[IPAddress]] | None = None,
+) -> PinnedExchange:
+    """Send one request to ``url`` without following redirects, connected only to an address that was checked.
 
-    Returns the response (body not read yet) and its pool, which the caller closes.
+    Every address the host resolves to must pass ``forbidden_address_reason`` unless
+    ``allow_private`` (the name of the setting that lifts it, ``allow_setting``, goes in the
+    message); the connection goes to one of those addresses, never to the name again, with the
+    name in ``Host`` and, for HTTPS, in SNI and the certificate check. Nothing of the exchange
+    outlasts ``deadline`` (``time.monotonic()``), the body's reading included, until ``close()``.
+
+    Raises ``RefusedAddress``, ``PermanentExtractionError`` (not http(s), no host, a bad port, a
+    TLS failure) or ``TransientExtractionError`` (DNS, connection, the deadline). ``purpose``
+    reads in messages: "Refused to {purpose} {url}".
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise PermanentExtractionError(f"Only http and https URLs can be fetched, not {url!r}.")
+        raise PermanentExtractionError(f"Only http and https URLs can be used, not {url!r}.")
     host = parts.hostname
     if not host:
         raise PermanentExtractionError(f"{url!r} has no host name.")
@@ -152,19 +289,17 @@ def _request_checked(
         raise PermanentExtractionError(f"{url!r} has an invalid port.") from exc
 
     try:
-        addresses = resolve(host, port)
-    except (socket.gaierror, UnicodeError) as exc:
+        addresses = (resolver or resolve_host)(host, port)
+    except (OSError, UnicodeError) as exc:
         raise TransientExtractionError(f"Could not resolve the host of {url}: {exc}") from exc
     if not addresses:
         raise TransientExtractionError(f"The host of {url} resolves to no address.")
-    if not allow_private:
-        for address in addresses:
-            reason = forbidden_address_reason(address)
-            if reason:
-                raise PermanentExtractionError(
-                    f"Refused to fetch {url}: {host} resolves to {address}, a {reason} address. Only public "
-                    "addresses are fetched (URL_FETCH_ALLOW_PRIVATE=true lifts this for an intranet)."
-                )
+    refusal = None if allow_private else address_refusal(host, addresses)
+    if refusal:
+        raise RefusedAddress(
+            f"Refused to {purpose} {url}: {refusal}. Only public addresses are allowed ({allow_setting}=true "
+            "lifts this for an intranet)."
+        )
 
     # The Host header carries the name (and the port when it is not the scheme's default).
     host_header = host if ":" not in host else f"[{host}]"
@@ -176,51 +311,53 @@ def _request_checked(
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
-        pool = _pool_for(scheme, str(address), port, host=host, timeout=remaining)
+        connection = _connection_for(scheme, str(address), port, host=host, timeout=remaining)
+        watchdog = _Watchdog(connection, deadline)
         try:
-            response = pool.urlopen(
-                "GET",
-                target,
-                headers={**_HEADERS, "Host": host_header},
-                redirect=False,
-                retries=False,
-                preload_content=False,
-                assert_same_host=False,
-                release_conn=False,
-            )
-        except (NewConnectionError, Urllib3Timeout) as exc:
+            connection.connect()
+        except (ssl.SSLError, CertificateError, SSLError) as exc:
+            watchdog.cancel()
+            connection.close()
+            if watchdog.fired:
+                raise TransientExtractionError(f"Could not {purpose} {url} before the time limit.") from exc
+            raise PermanentExtractionError(f"Could not verify the TLS certificate of {host}: {exc}") from exc
+        except (OSError, Urllib3Error) as exc:
             # Try the next checked address, as a browser would; all of them were checked above.
-            pool.close()
+            watchdog.cancel()
+            connection.close()
             last_error = exc
             continue
-        except SSLError as exc:
-            pool.close()
-            raise PermanentExtractionError(f"Could not verify the TLS certificate of {host}: {exc}") from exc
-        except (ProtocolError, Urllib3Error) as exc:
-            pool.close()
-            raise TransientExtractionError(f"Could not fetch {url}: {exc}") from exc
-        return response, pool
+        watchdog.hold_socket()
+        try:
+            connection.request(
+                method, target, body=body, headers={**headers, "Host": host_header}, preload_content=False
+            )
+            response = connection.getresponse()
+        except (OSError, HTTPException, Urllib3Error) as exc:
+            watchdog.cancel()
+            connection.close()
+            if watchdog.fired:
+                raise TransientExtractionError(f"Could not {purpose} {url} before the time limit.") from exc
+            raise TransientExtractionError(f"Could not {purpose} {url}: {exc}") from exc
+        return PinnedExchange(response=response, connection=connection, watchdog=watchdog)
     if last_error is None:
-        raise TransientExtractionError(f"Fetching {url} took longer than the time limit.")
-    raise TransientExtractionError(f"Could not fetch {url}: {last_error}") from last_error
+        raise TransientExtractionError(f"Could not {purpose} {url} before the time limit.")
+    raise TransientExtractionError(f"Could not {purpose} {url}: {last_error}") from last_error
 
 
-def _pool_for(scheme: str, address: str, port: int, *, host: str, timeout: float) -> urllib3.HTTPConnectionPool:
-    """A one-connection pool to ``address``, verifying HTTPS against the name ``host``."""
-    limits = urllib3.Timeout(connect=timeout, read=timeout)
+def _connection_for(scheme: str, address: str, port: int, *, host: str, timeout: float) -> HTTPConnection:
+    """A connection to ``address``, verifying HTTPS against the name ``host``."""
     if scheme == "https":
-        return urllib3.HTTPSConnectionPool(
+        return HTTPSConnection(
             address,
             port,
-            maxsize=1,
-            timeout=limits,
-            retries=False,
+            timeout=timeout,
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
             server_hostname=host,
             assert_hostname=host,
         )
-    return urllib3.HTTPConnectionPool(address, port, maxsize=1, timeout=limits, retries=False)
+    return HTTPConnection(address, port, timeout=timeout)
 
 
 def _read_page(

@@ -165,6 +165,38 @@ def test_a_name_whose_dns_answer_holds_a_private_address_is_refused(answer, reas
     assert calls == ["news.example"]
 
 
+@pytest.mark.attack(
+    "URL ingestion", "a host resolving to 6to4 / NAT64 / Teredo / IPv4-mapped IPv6 of a private IPv4",
+    "refused before connecting, naming the embedded IPv4",
+)
+@pytest.mark.parametrize(
+    ("answer", "embedded"),
+    [
+        ("2002:7f00:1::", "127.0.0.1"),  # 6to4 of loopback
+        ("2002:a00:7::1", "10.0.0.7"),  # 6to4 of a private address
+        ("2002:a9fe:a9fe::", "169.254.169.254"),  # 6to4 of the cloud metadata service
+        ("64:ff9b::a00:7", "10.0.0.7"),  # NAT64 (well-known prefix)
+        ("64:ff9b::7f00:1", "127.0.0.1"),
+        ("::ffff:a00:7", "10.0.0.7"),  # IPv4-mapped
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "10.0.0.1"),  # Teredo, client 10.0.0.1 (stored inverted)
+    ],
+)
+def test_ipv6_forms_carrying_a_private_ipv4_are_refused_naming_it(internal, answer, embedded):
+    reason = forbidden_address_reason(ipaddress.ip_address(answer))
+    assert reason is not None and embedded in reason, f"{answer} carries {embedded}; got {reason!r}"
+
+    resolve = _resolver({"news.example": [answer]})
+    with pytest.raises(PermanentExtractionError, match=f"news.example resolves to .*{embedded}"):
+        fetch_page("http://news.example/story", allow_private=False, resolver=resolve, **LIMITS)
+    assert internal.hits == []
+
+
+@pytest.mark.parametrize("address", ["2002:808:808::1", "64:ff9b::808:808", "::ffff:8.8.8.8"])
+def test_ipv6_forms_carrying_a_public_ipv4_are_judged_by_that_ipv4(address):
+    # A deployment on IPv6 with DNS64 reaches every IPv4-only site through 64:ff9b::/96.
+    assert forbidden_address_reason(ipaddress.ip_address(address)) is None
+
+
 @pytest.mark.parametrize(
     ("location", "message"),
     [
