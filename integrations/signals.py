@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Count
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -44,6 +44,16 @@ def _record(event: str, event_id: str, build) -> None:
         with transaction.atomic():
             if _has_subscribers(event):
                 webhook_event_record(event=event, event_id=event_id, data=build())
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away (a restart, a dropped connection): not a bug here, and the
+        # traceback would say nothing more. Nothing could be read, so whether anyone subscribes
+        # to the event is unknown; the line says what happened and what it means.
+        cause = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        logger.warning(
+            "Webhook event %s (%s) not recorded: the database connection was lost (%s); "
+            "a subscriber to it, if any, will not be told of this change.",
+            event, event_id, cause,
+        )
     except Exception:
         logger.exception("Could not record webhook event %s (%s)", event, event_id)
 

@@ -3,10 +3,17 @@
 The life of a delivery: ``webhook_event_record`` writes one pending row per active subscriber
 inside the transaction of the domain change and publishes its id after commit. A worker runs
 ``webhook_delivery_attempt``: it claims the row for one attempt (a short lock, not held during
-the request), POSTs the signed body with a timeout and without following redirects, and records
-the outcome. A failed attempt is due again after an exponential backoff, up to
-``WEBHOOK_MAX_ATTEMPTS``; then the delivery is ``failed`` with its last error, visible in the
-admin and the API. ``webhook_deliveries_sweep`` publishes again what a lost message left due.
+the request), POSTs the signed body without following redirects, and records the outcome. A
+failed attempt is due again after an exponential backoff, up to ``WEBHOOK_MAX_ATTEMPTS``; then
+the delivery is ``failed`` with its last error, visible in the admin and the API.
+``webhook_deliveries_sweep`` publishes again what a lost message left due.
+
+An editor names the URL and reads the answer, so a delivery follows the URL fetcher's rules
+(``workers.fetching``): the host must resolve to public addresses only, checked when subscribing
+and again when sending (DNS may change), and the connection goes to the address checked.
+``WEBHOOK_ALLOW_PRIVATE_TARGETS`` lifts this for receivers on the desk's own network. One attempt
+never outlasts ``WEBHOOK_TIMEOUT_SECONDS`` of wall-clock time, reads at most ``_READ_BYTES`` of
+the answer and keeps ``_KEPT_BODY_CHARS`` of it: enough for the receiver's operator to debug.
 """
 
 from __future__ import annotations
@@ -20,8 +27,9 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-import requests
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -30,6 +38,8 @@ from django.utils import timezone
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.outbox import Outbox
 from integrations.models import Event, WebhookDelivery, WebhookSubscription
+from workers import fetching
+from workers.errors import PermanentExtractionError, TransientExtractionError
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +48,12 @@ SIGNATURE_HEADER = "X-Factcheck-Signature"
 TIMESTAMP_HEADER = "X-Factcheck-Timestamp"
 EVENT_HEADER = "X-Factcheck-Event"
 DELIVERY_HEADER = "X-Factcheck-Delivery"
-# What is kept of a response body and of an error: enough to debug, not a copy of a page.
+# What is kept of an error, of a response body, and read of it: enough to debug, not a copy of
+# a page (with private targets allowed, the answer may come from an internal service).
 _KEPT_CHARS = 2000
-_READ_BYTES = 64 * 1024
+_KEPT_BODY_CHARS = 200
+_READ_BYTES = 4 * 1024
+_ALLOW_SETTING = "WEBHOOK_ALLOW_PRIVATE_TARGETS"
 
 
 # --- Subscriptions ---------------------------------------------------------------------------
@@ -56,13 +69,40 @@ def _checked_events(events: list[str]) -> list[str]:
     return sorted(set(events))
 
 
+def _checked_url(url: str) -> str:
+    """Refuse a URL whose host resolves to an address deliveries may not reach.
+
+    A name that does not resolve (yet) is accepted: every delivery checks again before sending.
+    """
+    if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+        return url
+    parts = urlsplit(url)
+    try:
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return url  # an invalid port: the serializer's URL validation answers for it
+    if not host:
+        return url
+    try:
+        addresses = fetching.resolve_host(host, port)
+    except (OSError, UnicodeError):
+        return url
+    refusal = fetching.address_refusal(host, addresses)
+    if refusal:
+        raise InvalidInput(
+            "Webhooks are only delivered to public addresses.",
+            fields={"url": [f"{refusal}; {_ALLOW_SETTING}=true lifts this for an intranet receiver."]},
+        )
+    return url
+
+
 def webhook_subscription_create(
     *, created_by: AbstractBaseUser, url: str, events: list[str], name: str = "", secret: str = ""
 ) -> WebhookSubscription:
     """Subscribe ``url`` to ``events``. Without a ``secret`` one is generated (returned once by the API)."""
     return WebhookSubscription.objects.create(
         name=name,
-        url=url,
+        url=_checked_url(url),
         events=_checked_events(events),
         secret=secret or secrets.token_hex(32),
         created_by=created_by,
@@ -81,6 +121,8 @@ def webhook_subscription_update(*, subscription_id: int, **changes: Any) -> Webh
             raise NotFound(f"No webhook subscription with id {subscription_id}.")
         if "events" in changes:
             changes["events"] = _checked_events(changes["events"])
+        if "url" in changes:
+            changes["url"] = _checked_url(changes["url"])
         for name, value in changes.items():
             setattr(subscription, name, value)
         subscription.save()
@@ -204,8 +246,12 @@ class AttemptOutcome:
     retry_in: float | None = None
 
 
-def _claim(delivery_id: int, now: dt.datetime) -> WebhookDelivery | None:
-    """Take the delivery for one attempt, or ``None`` if it is done, not due, or being sent."""
+def _claim(delivery_id: int, now: dt.datetime) -> WebhookDelivery | AttemptOutcome | None:
+    """Take the delivery for one attempt, or ``None`` if it is done, not due, or being sent.
+
+    A delivery whose attempts are spent (each one died before it was recorded: a killed worker)
+    is failed here instead, and its outcome returned, so ``attempts`` never passes the maximum.
+    """
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(of=("self",))
@@ -217,17 +263,36 @@ def _claim(delivery_id: int, now: dt.datetime) -> WebhookDelivery | None:
             return None
         if delivery.next_attempt_at > now or (delivery.locked_until and delivery.locked_until > now):
             return None
+        if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+            last = delivery.last_error or "The last attempt ended without a result (its worker stopped)."
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.last_error = f"Gave up after {delivery.attempts} attempts. {last}"[:_KEPT_CHARS]
+            delivery.locked_until = None
+            delivery.save(update_fields=["status", "last_error", "locked_until"])
+            logger.warning("Webhook delivery %s failed for good: %s", delivery.pk, last)
+            return AttemptOutcome(WebhookDelivery.Status.FAILED)
         delivery.attempts += 1
         delivery.last_attempt_at = now
-        # Longer than one request can take, so a duplicate message waits rather than sends twice;
+        # Longer than one attempt can take, so a duplicate message waits rather than sends twice;
         # a worker killed mid-request frees it after this.
         delivery.locked_until = now + dt.timedelta(seconds=2 * settings.WEBHOOK_TIMEOUT_SECONDS + 30)
         delivery.save(update_fields=["attempts", "last_attempt_at", "locked_until"])
     return delivery
 
 
-def _send(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
-    """POST the body once. Returns (status code or None, response text kept, error or "")."""
+@dataclass(frozen=True)
+class _Answer:
+    """What one POST got: the status code (None without one), the start of the body, the error
+    ("" on success), and whether trying again is pointless (a refused address)."""
+
+    code: int | None
+    body: str = ""
+    error: str = ""
+    final: bool = False
+
+
+def _send(delivery: WebhookDelivery) -> _Answer:
+    """POST the body once, within ``WEBHOOK_TIMEOUT_SECONDS`` of wall-clock time for the whole exchange."""
     subscription = delivery.subscription
     body = delivery.request_body.encode("utf-8")
     timestamp = int(time.time())
@@ -241,42 +306,68 @@ def _send(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
     }
     timeout = settings.WEBHOOK_TIMEOUT_SECONDS
     try:
-        # No redirects: a 3xx would re-send a signed body to a host nobody subscribed.
-        with requests.post(
-            subscription.url, data=body, headers=headers, timeout=(timeout, timeout), allow_redirects=False, stream=True
-        ) as response:
-            text = response.raw.read(_READ_BYTES, decode_content=True).decode("utf-8", "replace")
-            code = response.status_code
-            location = response.headers.get("Location", "")
-    except requests.RequestException as exc:
-        return None, "", f"{type(exc).__name__}: {exc}"[:_KEPT_CHARS]
+        # Never follows redirects: a 3xx would re-send a signed body to a host nobody subscribed.
+        exchange = fetching.open_checked(
+            "POST", subscription.url, headers=headers, body=body, deadline=time.monotonic() + timeout,
+            allow_private=settings.WEBHOOK_ALLOW_PRIVATE_TARGETS, allow_setting=_ALLOW_SETTING, purpose="deliver to",
+        )
+    except fetching.RefusedAddress as exc:
+        return _Answer(None, error=str(exc)[:_KEPT_CHARS], final=True)
+    except (PermanentExtractionError, TransientExtractionError) as exc:
+        return _Answer(None, error=str(exc)[:_KEPT_CHARS])
+    try:
+        response = exchange.response
+        code, reason = response.status, (response.reason or "")[:60]
+        location = response.headers.get("Location", "")[:200]
+        try:
+            raw = response.read(_READ_BYTES, decode_content=True)
+        except Exception:  # noqa: BLE001 - the status is the answer; a broken body only loses the excerpt
+            raw = b""
+        cut = exchange.cut
+    finally:
+        exchange.close()
+    text = raw.decode("utf-8", "replace")[:_KEPT_BODY_CHARS]
+    if cut:
+        return _Answer(code, text, f"The subscriber took longer than {timeout:g} s to answer (HTTP {code} so far).")
     if 200 <= code < 300:
-        return code, text[:_KEPT_CHARS], ""
+        return _Answer(code, text)
     if 300 <= code < 400:
-        return code, text[:_KEPT_CHARS], f"HTTP {code}: redirect to {location or '?'} not followed; update the URL."
-    return code, text[:_KEPT_CHARS], f"HTTP {code} from the subscriber."
+        return _Answer(code, text, f"HTTP {code}: redirect to {location or '?'} not followed; update the URL.")
+    status_line = f"HTTP {code} {reason}".strip()
+    return _Answer(code, text, f"{status_line} from the subscriber.")
 
 
 def webhook_delivery_attempt(*, delivery_id: int) -> AttemptOutcome | None:
     """Make one attempt at a delivery and record it. ``None`` when there was nothing to do.
 
-    Safe to call for a duplicate message: only a pending, due, unclaimed delivery is sent.
+    Safe to call for a duplicate message: only a pending, due, unclaimed delivery is sent. Every
+    attempt that was claimed is recorded, the worker's soft time limit included.
     """
-    delivery = _claim(delivery_id, timezone.now())
-    if delivery is None:
-        return None
-    code, response_text, error = _send(delivery)
+    claimed = _claim(delivery_id, timezone.now())
+    if not isinstance(claimed, WebhookDelivery):
+        return claimed
+    delivery = claimed
+    try:
+        answer = _send(delivery)
+    except SoftTimeLimitExceeded:
+        # Only what the deadline does not bound can get here (a DNS lookup that hangs).
+        answer = _Answer(None, error="The attempt ran past the worker's soft time limit.")
     now = timezone.now()
-    fields = {"response_code": code, "response_body": response_text, "last_error": error, "locked_until": None}
-    if not error:
+    fields = {
+        "response_code": answer.code, "response_body": answer.body, "last_error": answer.error, "locked_until": None
+    }
+    if not answer.error:
         fields.update(status=WebhookDelivery.Status.SUCCEEDED, delivered_at=now)
         outcome = AttemptOutcome(WebhookDelivery.Status.SUCCEEDED)
-    elif delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
-        fields.update(
-            status=WebhookDelivery.Status.FAILED, last_error=f"Gave up after {delivery.attempts} attempts. {error}"
-        )
+    elif answer.final:
+        fields.update(status=WebhookDelivery.Status.FAILED)
         outcome = AttemptOutcome(WebhookDelivery.Status.FAILED)
-        logger.warning("Webhook delivery %s failed for good: %s", delivery.pk, error)
+        logger.warning("Webhook delivery %s failed for good: %s", delivery.pk, answer.error)
+    elif delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        gave_up = f"Gave up after {delivery.attempts} attempts. {answer.error}"
+        fields.update(status=WebhookDelivery.Status.FAILED, last_error=gave_up)
+        outcome = AttemptOutcome(WebhookDelivery.Status.FAILED)
+        logger.warning("Webhook delivery %s failed for good: %s", delivery.pk, answer.error)
     else:
         wait = backoff_seconds(delivery.attempts)
         fields["next_attempt_at"] = now + dt.timedelta(seconds=wait)

@@ -32,6 +32,7 @@ class Receiver:
     requests: list[dict] = field(default_factory=list)
     answers: list[int] = field(default_factory=lambda: [200])
     redirect_to: str = ""
+    body: bytes | None = None  # what it answers; None: '{"ok": true}' for a 2xx, "nope" otherwise
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def webhook_receiver():
             self.send_response(code)
             if 300 <= code < 400:
                 self.send_header("Location", receiver.redirect_to or "http://127.0.0.1:1/elsewhere")
-            body = b'{"ok": true}' if code < 300 else b"nope"
+            body = receiver.body if receiver.body is not None else b'{"ok": true}' if code < 300 else b"nope"
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

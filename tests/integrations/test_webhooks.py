@@ -1,7 +1,9 @@
 """Webhooks: outbox rows written with the event, signed delivery, bounded retries, the sweep, the API.
 
 The subscriber is a real HTTP server on 127.0.0.1 (``webhook_receiver``); the broker is stood in
-for by ``sent_tasks``, and the delivery task is run here the way a worker would run it.
+for by ``sent_tasks``, and the delivery task is run here the way a worker would run it. Receivers
+on 127.0.0.1 are refused by default (``tests/integrations/test_webhook_security.py``), so every
+test here allows private targets, the way an intranet desk would.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ from integrations.tasks import deliver_webhook
 from tests.factories import UserFactory
 from tests.support.desk import SENTENCE_1, item_on
 from workers import extraction
+
+
+@pytest.fixture(autouse=True)
+def _local_receivers(settings):
+    """The receivers here listen on 127.0.0.1: allow private targets, as a desk's intranet would."""
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
 
 
 def _subscribe(url: str, events: list[str], **fields) -> WebhookSubscription:
@@ -68,7 +76,7 @@ def test_status_change_writes_a_delivery_per_subscriber_in_the_same_transaction(
     }
     assert len(callbacks) == 1
     assert sent_tasks == [
-        ("integrations.tasks.deliver_webhook", [delivery.pk], {"queue": "extraction", "countdown": None})
+        ("integrations.tasks.deliver_webhook", [delivery.pk], {"queue": "webhooks", "countdown": None})
     ]
 
 
@@ -185,7 +193,7 @@ def test_unreachable_subscriber_is_a_recorded_failure(article, editor, sent_task
     assert deliver_webhook(WebhookDelivery.objects.get().pk) == "pending"
 
     delivery = WebhookDelivery.objects.get()
-    assert delivery.response_code is None and "ConnectionError" in delivery.last_error
+    assert delivery.response_code is None and "Could not deliver to http://127.0.0.1:1/closed" in delivery.last_error
 
 
 @pytest.mark.django_db

@@ -25,9 +25,16 @@ SECRET = "integration-secret-0123456789"
 
 @pytest.fixture
 def worker(stack_name):
-    """A worker consuming a queue of its own; extraction and webhooks share it (WEBHOOK_QUEUE empty)."""
+    """A worker consuming queues of its own: extraction, and deliveries on a queue of theirs (as by default).
+
+    The receiver listens on 127.0.0.1, so private targets are allowed, in the worker and here.
+    """
     queue = f"test-hooks-{uuid.uuid4().hex[:8]}"
-    with worker_process(queue=queue, WEBHOOK_QUEUE=""), override_settings(EXTRACTION_QUEUE=queue, WEBHOOK_QUEUE=""):
+    hooks = f"{queue}-webhooks"
+    with (
+        worker_process(queue=queue, WEBHOOK_QUEUE=hooks, WEBHOOK_ALLOW_PRIVATE_TARGETS="true"),
+        override_settings(EXTRACTION_QUEUE=queue, WEBHOOK_QUEUE=hooks, WEBHOOK_ALLOW_PRIVATE_TARGETS=True),
+    ):
         yield queue
 
 

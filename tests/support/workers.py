@@ -29,22 +29,26 @@ def database_url() -> str:
 
 @contextlib.contextmanager
 def worker_process(*, queue: str, **extra_env: str) -> Iterator[None]:
-    """Run a worker consuming only ``queue`` (so no other worker takes the test's jobs).
+    """Run a worker consuming only ``queue`` and the webhook queue (so no other worker takes the test's jobs).
 
+    Deliveries share ``queue`` unless ``WEBHOOK_QUEUE`` names their own (as in production).
     Its log is printed if it did not stop cleanly, then removed.
     """
+    webhook_queue = extra_env.get("WEBHOOK_QUEUE") or queue
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "EXTRACTION_QUEUE": queue,
+        "WEBHOOK_QUEUE": webhook_queue,
         "FACTCHECK_VAR_DIR": str(settings.VAR_DIR),
         **extra_env,
     }
+    queues = ",".join(dict.fromkeys([queue, webhook_queue]))
     log_path = settings.VAR_DIR / f"{queue}.log"
     with open(log_path, "w") as log:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--queues", queue, "--concurrency", "2",
+            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--queues", queues, "--concurrency", "2",
              "--without-mingle", "--without-gossip", "--loglevel", "INFO", "--hostname", f"{queue}@%h"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )

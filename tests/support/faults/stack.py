@@ -280,8 +280,9 @@ class FaultStack:
     def start_worker(self, *, app: str = "factcheck", concurrency: int = 2, name: str = "worker") -> ServiceProcess:
         label = f"{name}-{len(self.processes)}"
         worker = ServiceProcess(
-            ["-A", app, "worker", "--queues", "extraction", "--concurrency", str(concurrency), "--pool", "prefork",
-             "--without-mingle", "--without-gossip", "--loglevel", "INFO", "--hostname", f"{label}@%h"],
+            ["-A", app, "worker", "--queues", "extraction,webhooks", "--concurrency", str(concurrency),
+             "--pool", "prefork", "--without-mingle", "--without-gossip", "--loglevel", "INFO",
+             "--hostname", f"{label}@%h"],
             self.env, self.workdir / f"{label}.log",
         ).start()
         self.processes.append(worker)
