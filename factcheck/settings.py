@@ -6,6 +6,7 @@ and a Celery broker kept in files under ``var/broker/``, consumed by a real work
 ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL and Redis; nothing else changes.
 """
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -34,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver leaves static files to WhiteNoise (as in production): staticfiles' own handler
+    # answered 500 for /static/../ paths, WhiteNoise answers 404.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -43,10 +47,14 @@ INSTALLED_APPS = [
     "annotations",
     "workers",
     "integrations",
+    "axes",  # failed password logins, counted per account and address (factcheck/logins.py)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "factcheck.csp.ContentSecurityPolicyMiddleware",  # every answer, error pages included
+    # Under /api/: 413 over the body limit, 411 for a body without a length, before anything reads it.
+    "factcheck.api.middleware.RequestBodyLimits",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by the lockout into its 429 page (factcheck/logins.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -101,6 +111,8 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={_RANDOM_PAGE_COST}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Axes first: a locked-out account or address is refused before its password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -167,8 +179,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Ingestion limits -----------------------------------------------------------------------
-# Largest request body the article endpoint accepts; larger ones are answered 413.
+# Largest request body of any /api/ URL (the article endpoint needs the most); larger: 413.
 ARTICLE_MAX_REQUEST_BYTES = env.int("ARTICLE_MAX_REQUEST_BYTES", default=5 * 1024 * 1024)
+# Django's own cap on a body read into memory (2.5 MB by default) would refuse a body under the
+# API's limit first, as an HTML 400; one limit for both.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_REQUEST_BYTES
 # URL ingestion: the worker's fetch is bounded in time, size and redirects.
 URL_FETCH_TIMEOUT_SECONDS = env.float("URL_FETCH_TIMEOUT_SECONDS", default=10.0)
 URL_FETCH_MAX_BYTES = env.int("URL_FETCH_MAX_BYTES", default=5 * 1024 * 1024)
@@ -260,10 +275,15 @@ CLAIMREVIEW_RATINGS = env.json(
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=30.0)
 WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600.0)
-# One request never holds a worker longer than this (connect and read, each).
+# One attempt never holds a worker longer than this: wall-clock time for the whole exchange
+# (connect, send, read), so a receiver trickling bytes is cut too. Keep it under the task's 60 s.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
-# Empty: deliveries share the extraction queue, so the workers that already run also deliver.
-WEBHOOK_QUEUE = env.str("WEBHOOK_QUEUE", default="")
+# Deliveries have their own queue, so a slow receiver never delays an extraction; the Procfile
+# and docker-compose run a worker for it. Empty: share the extraction queue (one worker kind).
+WEBHOOK_QUEUE = env.str("WEBHOOK_QUEUE", default="webhooks")
+# Webhook targets must resolve to public addresses (an editor's URL must not reach the desk's
+# internal services); true only for receivers on the desk's own network, and tests on 127.0.0.1.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 # The sweep re-publishes a delivery still due this long after its message should have run.
 WEBHOOK_SWEEP_INTERVAL_SECONDS = env.int("WEBHOOK_SWEEP_INTERVAL_SECONDS", default=60)
 WEBHOOK_DUE_GRACE_SECONDS = env.int("WEBHOOK_DUE_GRACE_SECONDS", default=120)
@@ -345,7 +365,13 @@ API_THROTTLE_RATES = {
     "user": env.str("API_THROTTLE_USER_RATE", default="1200/minute") or None,
     "write": env.str("API_THROTTLE_WRITE_RATE", default="300/minute") or None,
     "anon": env.str("API_THROTTLE_ANON_RATE", default="120/minute") or None,
+    # Wrong tokens per client address; over it the address is refused 429, valid tokens too,
+    # until the minute ends (a desk behind one NAT address never gets 30 wrong in a minute).
+    "auth_failure": env.str("API_THROTTLE_AUTH_FAILURE_RATE", default="30/minute") or None,
 }
+# Proxies in front of the web processes that append to X-Forwarded-For; unset: the client's
+# address is REMOTE_ADDR for the failed-authentication limit (a client can forge the header).
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
     "factcheck.security.UserThrottle",
     "factcheck.security.UserWriteThrottle",
@@ -356,3 +382,31 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = API_THROTTLE_RATES
 # URL ingestion: hosts resolving to private, loopback or link-local addresses are refused
 # (workers/fetching.py); true only for a desk that ingests from its own intranet.
 URL_FETCH_ALLOW_PRIVATE = env.bool("URL_FETCH_ALLOW_PRIVATE", default=False)
+
+# Password logins (desk and admin): this many failures per account, or per client address,
+# within the cool-off lock that account or address for the cool-off (429 page); counted in the
+# database, so shared by every web process. Policy and unlocking: factcheck/logins.py, README.
+# Content-Security-Policy of every answer (factcheck/csp.py): nothing inline, nothing from
+# another origin. Empty: no header (only to debug a page; the e2e tests check none is refused).
+CONTENT_SECURITY_POLICY = env.str(
+    "DJANGO_CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+# The API docs' (Swagger UI, Redoc from the sidecar package): they inject <style> elements and
+# Redoc searches in a blob: worker; scripts stay 'self'.
+CONTENT_SECURITY_POLICY_API_DOCS = env.str(
+    "DJANGO_CONTENT_SECURITY_POLICY_API_DOCS",
+    default="default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_CLIENT_IP_CALLABLE = "factcheck.logins.login_client_address"
+AXES_LOCKOUT_CALLABLE = "factcheck.logins.login_locked_out"
+# A success must not wipe an address's failures (one known password would reset a sprayer's count).
+AXES_RESET_ON_SUCCESS = False
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]

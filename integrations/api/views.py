@@ -76,8 +76,9 @@ class ItemClaimReviewView(APIView):
     @extend_schema(responses={200: CLAIMREVIEW_RESPONSE, 404: OpenApiResponse(description="No such item."),
                               409: NOT_RESOLVED})
     def get(self, request: Request, pk: int) -> Response:
-        item = claimreview.require_item(selectors.item_for_claimreview(item_id=pk, kind=self.kind), kind=self.kind,
-                                        item_id=pk)
+        item = claimreview.require_item(
+            selectors.item_for_claimreview(item_id=pk, kind=self.kind, reader=request.user), kind=self.kind, item_id=pk
+        )
         body = claimreview.claimreview_for_item(
             item, article=item.revision.article, url_for=claimreview.default_review_url(_absolute(request))
         )
@@ -205,7 +206,8 @@ class ItemsExportView(APIView):
         serializer.is_valid(raise_exception=True)
         filters = serializer.validated_data
         items = exports.export_queryset(
-            article=filters.get("article"), kind=filters.get("kind"), statuses=filters.get("status")
+            reader=request.user, article=filters.get("article"), kind=filters.get("kind"),
+            statuses=filters.get("status"),
         )
         visibility = selectors.ReviewsShownTo(request.user)
         if self.export_format == "jsonl":

@@ -14,9 +14,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
+from annotations import selectors as annotation_selectors
 from annotations.models import Item
+from annotations.rules.visibility import verdict_fields_as_shown
 from integrations.selectors import ReviewsShownTo, current_reviews_prefetch
 
 CHUNK = 500
@@ -35,9 +38,13 @@ _FORMULA_AFTER_SEPARATOR = re.compile(r"""([,;\t\r\n][\s"]*)(?=[=+\-@])""")
 
 
 def export_queryset(
-    *, article: int | None = None, kind: str | None = None, statuses: list[str] | None = None
+    *, reader: AbstractBaseUser, article: int | None = None, kind: str | None = None,
+    statuses: list[str] | None = None,
 ) -> QuerySet:
-    """Items to export, filtered, in id order, with what each row needs joined or prefetched."""
+    """Items to export, filtered, in id order, with what each row needs joined or prefetched.
+
+    ``statuses`` are matched against the status ``reader`` is shown (blind mode).
+    """
     items = (
         Item.objects.select_related("revision__article")
         # The revision's body can be megabytes; a row needs only the article's metadata.
@@ -50,7 +57,7 @@ def export_queryset(
     if kind:
         items = items.filter(kind=kind)
     if statuses:
-        items = items.filter(status__in=statuses)
+        items = annotation_selectors.items_with_status_among(items, statuses=statuses, reader=reader)
     return items
 
 
@@ -70,9 +77,10 @@ def _review_dicts(item: Item, visibility: ReviewsShownTo) -> list[dict[str, Any]
 
 
 def item_record(item: Item, visibility: ReviewsShownTo) -> dict[str, Any]:
-    """One item as a plain dict: the JSON Lines record, and the source of a CSV row."""
+    """One item as a plain dict: the JSON Lines record, and the source of a CSV row; the status
+    and resolution as the reader is shown them (blind mode)."""
     article = item.revision.article
-    return {
+    record = {
         "id": item.pk,
         "kind": item.kind,
         "article": article.pk,
@@ -96,6 +104,7 @@ def item_record(item: Item, visibility: ReviewsShownTo) -> dict[str, Any]:
         "created_at": item.created_at.isoformat(),
         "status_changed_at": item.status_changed_at.isoformat() if item.status_changed_at else None,
     }
+    return verdict_fields_as_shown(record, shown=visibility.status_shown(item))
 
 
 def _safe_cell(value: Any) -> Any:

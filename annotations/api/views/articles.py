@@ -3,10 +3,13 @@ claims and quotes. The bodies of ingest and change are checked by the serializer
 
 from __future__ import annotations
 
+import logging
+
 from django.core.validators import ProhibitNullCharactersValidator, URLValidator
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,10 +19,11 @@ from rest_framework.response import Response
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from annotations import readcache, selectors
-from annotations.api.filters import ITEM_ORDERING, ArticleFilter, ItemFilter, QuoteFilter
+from annotations.api.filters import ITEM_ORDERING, ArticleFilter, ItemFilter, ItemOrderingFilter, QuoteFilter
 from annotations.api.serializers.articles import ArticleDetailSerializer, ArticleSerializer
 from annotations.api.serializers.items import AssignInputSerializer, ClaimSerializer, QuoteSerializer
 from annotations.models import Article, Item
+from annotations.rules.visibility import statuses_differ_by_reader
 from annotations.services import items as item_services
 from annotations.services import publishing as publishing_services
 from annotations.services import revisions as revision_services
@@ -27,6 +31,8 @@ from annotations.services.ingest import article_ingest
 from factcheck.api.permissions import RoleFor
 from factcheck.api.serializers import StrictSerializer, validated
 from factcheck.roles import EDITOR, VIEWER
+
+logger = logging.getLogger(__name__)
 
 
 class PageField(serializers.CharField):
@@ -93,6 +99,7 @@ class ArticleViewSet(
     roles = {"create": EDITOR, "partial_update": EDITOR, "publish": EDITOR, "reopen": EDITOR, "assign": EDITOR}
     default_role = VIEWER
     filterset_class = ArticleFilter
+    filter_backends = [DjangoFilterBackend, ItemOrderingFilter]  # ?ordering=status of claims and quotes
     ordering_fields = ["created_at", "title", "published_date", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -110,15 +117,30 @@ class ArticleViewSet(
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        counts = selectors.item_counts(revision_ids=[article.current_revision_id for article in page])
+        counts = selectors.item_counts(
+            revision_ids=[article.current_revision_id for article in page], reader=request.user
+        )
         return self.get_paginated_response(ArticleSerializer(page, many=True, context={"counts": counts}).data)
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        return self.cached_article_read(request, int(pk), lambda: super(ArticleViewSet, self).retrieve(request, pk=pk))
+        def build() -> Response:
+            article = self.get_object()
+            self._keep_for_every_reader_only(article)
+            return Response(self.get_serializer(article).data)
+
+        return self.cached_article_read(request, int(pk), build)
+
+    def _keep_for_every_reader_only(self, article: Article) -> None:
+        # In blind mode, until publication, each reader is shown the statuses they may see
+        # (counts and items alike): such an answer is for its reader alone, so it is not kept.
+        if statuses_differ_by_reader(blind=article.blind_review, published=article.published_at is not None):
+            self.read_cache_keep_not()
 
     def _detail(self, request: Request, article_id: int, code: int = status.HTTP_200_OK, **headers) -> Response:
         article = selectors.article_detail().get(pk=article_id)
-        return Response(ArticleDetailSerializer(article).data, status=code, headers=headers)
+        return Response(
+            ArticleDetailSerializer(article, context={"request": request}).data, status=code, headers=headers
+        )
 
     @extend_schema(
         request=ArticleCreateSerializer,
@@ -130,9 +152,17 @@ class ArticleViewSet(
     def create(self, request: Request) -> Response:
         result = article_ingest(added_by=request.user, **validated(ArticleCreateSerializer, request))
         if not result.created:
-            return self._detail(request, result.article.pk)
+            return self._detail(request, result.article.pk)  # nothing written: an outage is an honest 503
         location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{result.article.pk}/")
-        return self._detail(request, result.article.pk, status.HTTP_201_CREATED, Location=location)
+        try:
+            return self._detail(request, result.article.pk, status.HTTP_201_CREATED, Location=location)
+        except (DatabaseError, InterfaceError) as exc:  # InterfaceError: the connection closed
+            # The article and its job are committed: a 503 now would tell the client it was
+            # lost. Answer from what the ingest stored, still in memory; a new article has no
+            # items yet, so its counts are zero, as reading them back would have said.
+            logger.warning("Article %s stored, answered without reading it back: %s", result.article.pk, exc)
+            data = ArticleDetailSerializer(result.article, context={"counts": {}, "request": request}).data
+            return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
     @extend_schema(request=ArticleUpdateSerializer, responses=ArticleDetailSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
@@ -192,8 +222,12 @@ class ArticleViewSet(
 
     def _items(self, request: Request, pk: str | None, kind: str, serializer_class) -> Response:
         def build() -> Response:
-            article = get_object_or_404(Article.objects.only("id", "current_revision_id"), pk=pk)
-            queryset = self.filter_queryset(selectors.items_of_article(article=article, kind=kind))
+            article = get_object_or_404(
+                Article.objects.only("id", "current_revision_id", "blind_review", "published_at"), pk=pk
+            )
+            self._keep_for_every_reader_only(article)
+            items = selectors.items_of_article(article=article, kind=kind)
+            queryset = self.filter_queryset(selectors.items_as_seen_by(items, reader=request.user))
             page = self.paginate_queryset(queryset)
             return self.get_paginated_response(serializer_class(page, many=True).data)
 
