@@ -8,10 +8,12 @@ again when the text changes. Workflows live in ``annotations.services``, not her
 
 One module per aggregate: ``articles`` (articles and revisions), ``jobs`` (extraction jobs),
 ``items`` (claims and quotes), ``reviews`` (verdicts and comments), ``history`` (the change
-log) and ``monitoring`` (worker heartbeats, the dashboard's snapshot).
+log), ``monitoring`` (worker heartbeats, the dashboard's snapshot) and ``factchecks`` (the
+library of earlier checks, the matches found and the matching runs).
 """
 
 from annotations.models.articles import Article, ArticleRevision
+from annotations.models.factchecks import ClaimMatch, FactCheck, MatchJob
 from annotations.models.history import HistoryEvent
 from annotations.models.items import Claim, ClaimManager, Item, Quote, QuoteManager
 from annotations.models.jobs import ExtractionJob
@@ -23,11 +25,14 @@ __all__ = [
     "ArticleRevision",
     "Claim",
     "ClaimManager",
+    "ClaimMatch",
     "Comment",
     "DashboardSnapshot",
     "ExtractionJob",
+    "FactCheck",
     "HistoryEvent",
     "Item",
+    "MatchJob",
     "Quote",
     "QuoteManager",
     "Review",

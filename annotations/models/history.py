@@ -31,6 +31,7 @@ class HistoryEvent(models.Model):
         REOPEN = "reopen", "Article reopened"
         REVISE = "revise", "Article text revised"
         SETTINGS = "settings", "Article settings changed"
+        MATCH_FEEDBACK = "match_feedback", "Match confirmed or rejected"
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="history")
     item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.PROTECT, related_name="history")
