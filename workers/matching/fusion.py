@@ -1,0 +1,38 @@
+"""One score from two signals: the encoder's cosine and the lexical score, fused by a logistic model.
+
+The lexical score is divided by the best lexical score among the candidates of the same claim,
+so BM25 computed here, PostgreSQL ``ts_rank`` and SQLite FTS5 ``bm25()`` (whose scales differ)
+all become 0..1 with 1 for the best lexical candidate. The fused score is
+``sigmoid(COSINE_WEIGHT * cosine + LEXICAL_WEIGHT * lexical_share + BIAS)``: a 0..1 figure, roughly
+the chance that the pair is a true match. The weights were fitted by logistic regression on the
+CLEF 2020 CheckThat! Task 2 train split, chosen by cross-validation on train only, with
+``training/matching/fit_fusion.py``; see BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+COSINE_WEIGHT = 12.0
+LEXICAL_WEIGHT = 3.0
+BIAS = -10.0
+FUSION_NAME = "fusion-1"
+
+
+def lexical_share(lexical: np.ndarray) -> np.ndarray:
+    """Each lexical score over the best in the set, 0..1 (all 0 when none is above 0)."""
+    lexical = np.clip(np.asarray(lexical, dtype=np.float64), 0.0, None)
+    best = float(lexical.max()) if lexical.size else 0.0
+    return lexical / best if best > 0.0 else np.zeros_like(lexical)
+
+
+def fused_scores(cosine: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+    """The 0..1 score of each candidate from its cosine and its raw lexical score (same order)."""
+    logit = COSINE_WEIGHT * np.asarray(cosine, dtype=np.float64) + LEXICAL_WEIGHT * lexical_share(lexical) + BIAS
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+def best_first(ids: list[str], scores: np.ndarray, limit: int) -> list[tuple[str, float]]:
+    """The ``limit`` best (id, score) pairs, best first; equal scores in id order, so it is deterministic."""
+    order = sorted(range(len(ids)), key=lambda row: (-float(scores[row]), ids[row]))
+    return [(ids[row], float(scores[row])) for row in order[: max(limit, 0)]]
