@@ -9,7 +9,7 @@ from django.utils import timezone
 from annotations.models import HistoryEvent, Item, Review
 from annotations.services.history import item_history_record
 from annotations.services.items import item_apply_status, item_bump, item_lock_for_write
-from factcheck.errors import InvalidInput
+from factcheck.errors import InvalidInput, StaleVersion
 
 MAX_EVIDENCE = 20
 
@@ -36,10 +36,14 @@ def review_submit(
     """Record ``reviewer``'s verdict on the item and update the item's status by the policy.
 
     The reviewer's earlier review of the item, if any, is superseded (kept, no longer current).
-    Returns the new review and the updated item.
+    ``expected_version`` is the version the reviewer read (``If-Match``, required): reviews
+    submitted since then, the reviewer's own included, do not make it stale, since a review is its
+    reviewer's own record; any other change of the item since (span, speaker, resolution,
+    assignment, dismissal, a new revision) does (``StaleVersion``, 412), so the verdict is given
+    on the item as it is. Returns the new review and the updated item.
     """
     with transaction.atomic():
-        item = item_lock_for_write(item_id=item_id, kind=kind, expected_version=expected_version)
+        item = _lock_for_review(item_id=item_id, kind=kind, expected_version=expected_version)
         now = timezone.now()
         # Every current review of the item at once: the reviewer's own is superseded, the others'
         # verdicts decide the status with the new one. The item's lock keeps them as read here.
@@ -62,12 +66,45 @@ def review_submit(
             actor=reviewer,
             action=HistoryEvent.Action.REVIEW,
             before={"verdict": previous.verdict, "review": previous.pk} if previous else {},
-            after={"verdict": verdict, "review": review.pk, "rationale": rationale},
+            # The version this review gives the item: how a later reviewer's stale If-Match is
+            # told apart from a change of the item itself (``_only_reviews_since``).
+            after={"verdict": verdict, "review": review.pk, "rationale": rationale, "version": item.version + 1},
         )
         verdicts = [other.verdict for other in current if other is not previous] + [verdict]
         item_apply_status(item, actor=reviewer, verdicts=verdicts)
         item_bump(item, "status", "status_changed_at")
     return review, item
+
+
+def _lock_for_review(*, item_id: int, kind: str, expected_version: int | None) -> Item:
+    """``item_lock_for_write``, except that versions made by reviews alone are not stale for a review.
+
+    Call inside ``transaction.atomic``; the item is locked when this returns.
+    """
+    try:
+        return item_lock_for_write(item_id=item_id, kind=kind, expected_version=expected_version)
+    except StaleVersion as stale:
+        item = stale.current
+        if expected_version is None or not _only_reviews_since(item, expected_version):
+            raise
+        return item
+
+
+def _only_reviews_since(item: Item, version: int) -> bool:
+    """Whether every change of the locked ``item`` after ``version`` was a review.
+
+    Each write bumps the version by one under the item's lock, so the versions after ``version``
+    up to the current one were made by exactly as many writes; a review records the version it made
+    in its history event. When review events account for every one of those versions, nothing but
+    reviews happened since. A version from the future, or reviews recorded before versions were
+    kept in their events, count as a change: refused, never wrongly accepted.
+    """
+    if not 0 < version < item.version:
+        return False
+    made_by_reviews = HistoryEvent.objects.filter(
+        item=item, action=HistoryEvent.Action.REVIEW, after__version__gt=version, after__version__lte=item.version
+    ).count()
+    return made_by_reviews == item.version - version
 
 
 def item_resolve(

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Item, Review
+from annotations.services.review import item_resolve
 from tests.e2e.conftest import screenshot
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 
@@ -108,7 +109,7 @@ def test_another_reviewers_verdict_appears_without_reloading(new_page, article):
     assert Item.objects.get(pk=claim.pk).status == Item.Status.DISPUTED
 
 
-def test_a_verdict_that_lost_the_race_shows_the_new_state_and_can_be_applied_again(new_page, article, settings):
+def test_two_reviewers_judging_the_same_claim_side_by_side_get_no_conflict(new_page, article, settings):
     settings.REVIEW_POLL_SECONDS = 120  # neither page refreshes by itself during the test
     claim = _item(article, SENTENCE_1)
     rita, sam = _reviewer("rita"), _reviewer("sam")
@@ -120,10 +121,32 @@ def test_a_verdict_that_lost_the_race_shows_the_new_state_and_can_be_applied_aga
     ritas.click("button[data-verdict=correct]")
     expect(ritas.locator("#status-line")).to_have_text("Saved: correct.")
     sams.fill("#rationale", "Checked the release.")
-    sams.click("button[data-verdict=disputed]")  # sent with the version Sam read: stale
+    sams.click("button[data-verdict=disputed]")  # sent with the version Sam read, before Rita's review
+
+    expect(sams.locator("#status-line")).to_have_text("Saved: disputed.")
+    expect(sams.locator("#conflict")).to_be_hidden()
+    assert Review.objects.get(reviewer=sam).rationale == "Checked the release."
+    assert Item.objects.get(pk=claim.pk).status == Item.Status.DISPUTED  # both verdicts counted
+
+
+def test_a_verdict_on_an_item_an_editor_changed_meanwhile_shows_it_and_can_be_applied_again(
+    new_page, article, settings
+):
+    settings.REVIEW_POLL_SECONDS = 120
+    claim = _item(article, SENTENCE_1)
+    sam = _reviewer("sam")
+    sams = new_page(sam)
+    _open(sams, article)
+    _pick(sams, claim)
+    editor = UserFactory(username="chief", role="editor")
+    item_resolve(item_id=claim.pk, kind="claim", editor=editor, status="correct", note="Office confirmed.",
+                 expected_version=1)
+
+    sams.fill("#rationale", "Checked the release.")
+    sams.click("button[data-verdict=disputed]")  # sent with the version Sam read: the item changed since
 
     expect(sams.locator("#conflict")).to_be_visible()
-    expect(sams.locator("#conflict-message")).to_contain_text("version 2")
+    expect(sams.locator("#conflict-message")).to_contain_text("it is now correct")
     expect(sams.locator("#rationale")).to_have_value("Checked the release.")  # nothing typed is lost
     assert not Review.objects.filter(reviewer=sam).exists()
     sams.click("#conflict-reapply")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.validators import URLValidator
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,6 +19,17 @@ from annotations.models import Item
 from annotations.services import review as review_services
 from factcheck.api.preconditions import IF_MATCH, etag, expected_version
 from factcheck.api.serializers import StrictSerializer, validated
+
+# A review is its reviewer's own record: other reviewers' reviews never make it stale. Only a
+# change of the item itself since the version read is a conflict (see ``review_submit``).
+REVIEW_IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+    description=(
+        "The item's ETag (its version), as read. Reviews submitted since by anyone (yours included) do not make "
+        "it stale: independent reviews never conflict. A change of the item itself since then (span, speaker, "
+        "resolution, assignment, dismissal, a new revision) is answered 412 with the current item."
+    ),
+)
 
 
 class EvidenceSerializer(StrictSerializer):
@@ -50,11 +61,23 @@ class ItemReviewActions:
         parameters=[OpenApiParameter("all", OpenApiTypes.BOOL, description="Include superseded reviews.")],
     )
     @extend_schema(
-        methods=["POST"], request=ReviewInputSerializer, responses={201: ReviewSerializer}, parameters=[IF_MATCH]
+        methods=["POST"], request=ReviewInputSerializer, parameters=[REVIEW_IF_MATCH],
+        responses={
+            201: ReviewSerializer,
+            412: OpenApiResponse(
+                description="The item itself changed since the version in If-Match (not by reviews): the body's "
+                "`current` is the item as it is now, its version in the ETag."
+            ),
+            428: OpenApiResponse(description="No If-Match sent."),
+        },
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
     def reviews(self, request: Request, pk: str | None = None) -> Response:
-        """GET: the reviews you may see (blind mode hides others' until you review). POST: your verdict."""
+        """GET: the reviews you may see (blind mode hides others' until you review). POST: your verdict.
+
+        POST needs If-Match; only a change of the item itself since that version is a conflict (412),
+        never another reviewer's review.
+        """
         if request.method == "GET":
             item = self.readable_item(pk)
             include_all = request.query_params.get("all") in ("1", "true", "yes")

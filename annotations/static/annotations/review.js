@@ -431,7 +431,7 @@
 
   function summarise(values) {
     return Object.entries(values || {})
-      .filter(([name]) => !["review", "comment"].includes(name))
+      .filter(([name]) => !["review", "comment", "version"].includes(name))
       .map(([name, value]) => `${name}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
       .join(", ");
   }
@@ -508,11 +508,14 @@
 
   function showConflict(current, verdict) {
     state.lastVerdict = { verdict, itemId: current.id };
+    // Other reviewers' reviews never conflict with yours (the API accepts them): a 412 on a
+    // verdict means the item itself changed (its span, speaker, the editor's decision, ...).
     const message =
-      `Someone else changed this ${current.kind} while you were deciding: it is now ${current.status}` +
-      (current.dismissed ? " (marked not a claim)" : "") +
-      ` at version ${current.version}. Your verdict “${verdict}” was not saved; ` +
-      "the panel shows the current state. Apply yours again if it still stands.";
+      `This ${current.kind} itself was changed while you were deciding (its words, speaker, assignment or ` +
+      `an editor's decision): it is now ${current.status}` +
+      (current.dismissed ? " and marked not a claim" : "") +
+      `. Your verdict “${verdict}” was not saved; the panel shows the ${current.kind} as it is now. ` +
+      "Apply yours again if it still stands.";
     $("conflict-message").textContent = message;
     $("conflict").hidden = false;
   }
