@@ -294,6 +294,40 @@ CELERY_BEAT_SCHEDULE["sweep-webhook-deliveries"] = {
 # One name for the webhook event choices in the OpenAPI schema (used by several serializers).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["WebhookEventEnum"] = "integrations.models.Event"
 
+# --- Matching claims against earlier fact-checks (annotations/services/matching.py) ---------
+# Runs have their own queue, so a slow encoder never delays an extraction; the Procfile and
+# docker-compose run a worker for it. Empty: share the extraction queue (one worker kind).
+MATCHING_QUEUE = env.str("MATCHING_QUEUE", default="matching") or EXTRACTION_QUEUE
+# A match scoring under this is not stored; at most MATCH_KEEP are kept per claim.
+MATCH_MIN_SCORE = env.float("MATCH_MIN_SCORE", default=0.5)
+MATCH_KEEP = env.int("MATCH_KEEP", default=5)
+# An import of up to this many fact-checks matches each against the open claims; a larger one
+# re-matches the claims of the latest MATCH_REMATCH_REVISIONS revisions instead (bounded work).
+MATCH_NEW_FACTCHECKS_MAX = env.int("MATCH_NEW_FACTCHECKS_MAX", default=200)
+MATCH_REMATCH_REVISIONS = env.int("MATCH_REMATCH_REVISIONS", default=500)
+MATCHING_SOFT_TIME_LIMIT = env.int("MATCHING_SOFT_TIME_LIMIT", default=120)
+MATCHING_TIME_LIMIT = env.int("MATCHING_TIME_LIMIT", default=150)
+MATCHING_MAX_RETRIES = env.int("MATCHING_MAX_RETRIES", default=3)
+MATCHING_MAX_ATTEMPTS = env.int("MATCHING_MAX_ATTEMPTS", default=5)
+MATCHING_QUEUED_DEADLINE_SECONDS = env.int("MATCHING_QUEUED_DEADLINE_SECONDS", default=120)
+MATCHING_RUNNING_DEADLINE_SECONDS = env.int("MATCHING_RUNNING_DEADLINE_SECONDS", default=300)
+# Fact-checks embedded per batch, and batches per task run (then it queues itself again).
+FACTCHECK_EMBED_BATCH = env.int("FACTCHECK_EMBED_BATCH", default=256)
+FACTCHECK_EMBED_BATCHES_PER_RUN = env.int("FACTCHECK_EMBED_BATCHES_PER_RUN", default=20)
+# Autodiscovery finds each app's tasks.py only; the matching tasks have their own module.
+CELERY_IMPORTS = ["workers.matching_tasks"]
+CELERY_BEAT_SCHEDULE["sweep-match-jobs"] = {
+    "task": "workers.matching_tasks.sweep_match_jobs",
+    "schedule": float(EXTRACTION_SWEEP_INTERVAL_SECONDS),
+    "options": {"queue": MATCHING_QUEUE},
+}
+# Embeds what an import or a lost message left without an embedding; a no-op when none is left.
+CELERY_BEAT_SCHEDULE["embed-factchecks"] = {
+    "task": "workers.matching_tasks.embed_factchecks",
+    "schedule": float(EXTRACTION_SWEEP_INTERVAL_SECONDS),
+    "options": {"queue": MATCHING_QUEUE, "expires": float(EXTRACTION_SWEEP_INTERVAL_SECONDS)},
+}
+
 # --- Review pages and admin dashboard (annotations/web/, annotations/dashboard/) ----------
 # The review pages use Django's session login; the API's SessionAuthentication reads the same session.
 LOGIN_URL = "login"

@@ -23,6 +23,7 @@ from annotations.models import Article, Comment, HistoryEvent, Item, Review
 from annotations.rules.policy import status_from_reviews
 from annotations.rules.spans import SpanProblem, span_context, span_problem
 from annotations.selectors import live_item_at
+from annotations.services.factchecks import factcheck_sync_from_item
 from annotations.services.history import history_record, item_history_record
 from factcheck.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound, PreconditionRequired, StaleVersion
 
@@ -113,6 +114,8 @@ def item_apply_status(item: Item, *, actor: AbstractBaseUser | None, verdicts: l
     )
     item.status = status
     item.status_changed_at = timezone.now()
+    # The fact-check library follows the verdict: a checked item is an earlier check for others.
+    factcheck_sync_from_item(item)
     return True
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from annotations import readcache
 from annotations.models import Article, ArticleRevision, ExtractionJob, Item
 from annotations.rules.spans import content_hash, span_context, span_problem
+from annotations.services.matching import match_job_create
 from factcheck.outbox import Outbox
 from workers.errors import PermanentExtractionError
 from workers.extraction import ClaimSpan, Extraction, QuoteSpan, clean_text
@@ -158,6 +159,8 @@ def extraction_job_complete(*, job_id: int, extraction: Extraction) -> int:
         job.finished_at = now
         job.updated_at = now
         job.save(update_fields=["status", "extractor_version", "last_error", "finished_at", "updated_at"])
+        # Has any of these claims been checked before? Asked on the matching queue after commit.
+        match_job_create(revision_id=revision.pk)
     return len(items)
 
 

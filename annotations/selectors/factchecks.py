@@ -1,0 +1,227 @@
+"""Reads of the fact-check library: candidates by the database's own text search, and matches as
+a reader may see them.
+
+Candidate retrieval is raw SQL because each database's search is its own: on PostgreSQL the
+stored ``search_vector`` (GIN) ranked by ``ts_rank_cd``, plus ``pg_trgm`` similarity on the
+claim for near-identical wording; on SQLite the FTS5 tables ranked by ``bm25``. Both are built by
+migration 0009. The words of the query are reduced to plain lowercase words joined by OR, so
+no character of the claim is ever read as search syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from annotations.models import ClaimMatch, FactCheck, Item, MatchJob
+from annotations.selectors.reviews import Reader, status_shown_condition
+
+# How many candidates the database hands the reranker, and how many words of a query it searches.
+CANDIDATES = 50
+MAX_QUERY_WORDS = 40
+# Below this pg_trgm similarity a claim is not "the same wording".
+TRIGRAM_THRESHOLD = 0.35
+
+# Words that occur in nearly every claim: searching for them costs time and ranks nothing.
+_STOPWORDS = frozenset(
+    "a an and are as at be been but by for from had has have he her his i in is it its of on or our she "
+    "that the their them there they this to was we were what when which who will with you your not no "
+    "said says say".split()
+)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """A row the database found for a query: its id, text to compare, stored embedding and lexical score."""
+
+    id: int
+    text: str
+    lexical: float
+    embedding: bytes | None = None
+    embedding_version: str = ""
+
+
+def search_words(text: str) -> list[str]:
+    """The distinct searchable words of ``text``, lowercase, in order, at most ``MAX_QUERY_WORDS``."""
+    words: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if len(word) > 1 and word not in _STOPWORDS and word not in words:
+            words.append(word)
+    return words[:MAX_QUERY_WORDS]
+
+
+def factcheck_match_text(*, claim_text: str, title: str) -> str:
+    """The text of a fact-check that is embedded and compared: its claim, and its title when it adds words."""
+    if title and title.strip().lower() not in claim_text.lower():
+        return f"{claim_text} {title}"
+    return claim_text
+
+
+def factcheck_candidates(
+    *, text: str, exclude_article_id: int | None = None, item_id: int | None = None, limit: int = CANDIDATES
+) -> list[CandidateRow]:
+    """The fact-checks whose words best match ``text``, best first (at most ``limit``).
+
+    Skips the desk's checks of ``exclude_article_id`` (an article does not match itself) and the
+    pairs a reviewer rejected for ``item_id``.
+    """
+    words = search_words(text)
+    if not words:
+        return []
+    params: list = []
+    where = []
+    if exclude_article_id is not None:
+        where.append("(f.article_id IS NULL OR f.article_id <> %s)")
+        params.append(exclude_article_id)
+    if item_id is not None:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM annotations_claimmatch m WHERE m.item_id = %s AND m.factcheck_id = f.id "
+            "AND m.feedback = 'rejected')"
+        )
+        params.append(item_id)
+    extra = "".join(f" AND {condition}" for condition in where)
+    columns = "f.id, f.claim_text, f.title, f.embedding, f.embedding_version"
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT {columns}, ts_rank_cd(f.search_vector, q) AS lexical "  # noqa: S608 - fixed fragments only
+            "FROM annotations_factcheck f, to_tsquery('english', %s) q "
+            f"WHERE f.search_vector @@ q{extra} ORDER BY lexical DESC, f.id LIMIT %s"
+        )
+        rows = _fetch(sql, [" | ".join(words), *params, limit])
+        if len(rows) < limit:
+            trigram = (
+                f"SELECT {columns}, similarity(f.claim_text, %s) AS lexical "  # noqa: S608 - fixed fragments only
+                f"FROM annotations_factcheck f WHERE f.claim_text %% %s{extra} ORDER BY lexical DESC, f.id LIMIT %s"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_limit(%s)", [TRIGRAM_THRESHOLD])
+            seen = {row.id for row in rows}
+            rows += [row for row in _fetch(trigram, [text, text, *params, limit]) if row.id not in seen]
+        return _as_candidates(rows[:limit])
+    if connection.vendor == "sqlite":
+        sql = (
+            f"SELECT {columns}, -bm25(annotations_factcheck_fts) AS lexical "  # noqa: S608 - fixed fragments only
+            "FROM annotations_factcheck_fts JOIN annotations_factcheck f ON f.id = annotations_factcheck_fts.rowid "
+            f"WHERE annotations_factcheck_fts MATCH %s{extra} ORDER BY lexical DESC, f.id LIMIT %s"
+        )
+        return _as_candidates(_fetch(sql, [_fts5_query(words), *params, limit]))
+    raise NotImplementedError(f"No fact-check search on {connection.vendor}: use PostgreSQL or SQLite.")
+
+
+def open_claim_candidates(*, text: str, exclude_article_id: int | None, limit: int = CANDIDATES) -> list[CandidateRow]:
+    """The open claims (unverified, live, on current text, on unpublished articles) whose words
+    best match ``text`` (a new fact-check), best first: bounded, whatever the number of claims."""
+    words = search_words(text)
+    if not words:
+        return []
+    params: list = []
+    extra = ""
+    if exclude_article_id is not None:
+        extra = " AND r.article_id <> %s"
+        params.append(exclude_article_id)
+    open_items = (
+        "i.kind = 'claim' AND i.status = 'unverified' AND i.dismissed = %s AND i.orphaned = %s "
+        "AND a.published_at IS NULL"
+    )
+    joins = (
+        "JOIN annotations_articlerevision r ON r.id = i.revision_id "
+        "JOIN annotations_article a ON a.id = r.article_id"
+    )
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT i.id, i.text, '', NULL, '', ts_rank_cd(to_tsvector('english', i.text), q) AS lexical "  # noqa: S608
+            f"FROM annotations_item i {joins}, to_tsquery('english', %s) q "
+            f"WHERE to_tsvector('english'::regconfig, i.text) @@ q AND {open_items}{extra} "
+            "ORDER BY lexical DESC, i.id LIMIT %s"
+        )
+        return _as_candidates(_fetch(sql, [" | ".join(words), False, False, *params, limit]))
+    if connection.vendor == "sqlite":
+        sql = (
+            "SELECT i.id, i.text, '', NULL, '', -bm25(annotations_item_fts) AS lexical "  # noqa: S608
+            f"FROM annotations_item_fts JOIN annotations_item i ON i.id = annotations_item_fts.rowid {joins} "
+            f"WHERE annotations_item_fts MATCH %s AND {open_items}{extra} ORDER BY lexical DESC, i.id LIMIT %s"
+        )
+        return _as_candidates(_fetch(sql, [_fts5_query(words), False, False, *params, limit]))
+    raise NotImplementedError(f"No claim search on {connection.vendor}: use PostgreSQL or SQLite.")
+
+
+def _fts5_query(words: list[str]) -> str:
+    # Each word quoted: FTS5 reads it as a string, never as an operator or a column name.
+    return " OR ".join('"' + word.replace('"', "") + '"' for word in words)
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _as_candidates(rows: list[tuple]) -> list[CandidateRow]:
+    return [
+        CandidateRow(
+            id=row[0],
+            text=factcheck_match_text(claim_text=row[1], title=row[2] or ""),
+            embedding=bytes(row[3]) if row[3] is not None else None,
+            embedding_version=row[4] or "",
+            lexical=float(row[5] or 0.0),
+        )
+        for row in rows
+    ]
+
+
+def matches_visible_to(*, item: Item, reader: Reader) -> QuerySet[ClaimMatch]:
+    """The item's matches ``reader`` may see, best first: never a rejected one, and a desk check's
+    verdict only where the reader may see that item's status (blind mode, ``rules.visibility``)."""
+    matches = (
+        ClaimMatch.objects.filter(item=item)
+        .exclude(feedback=ClaimMatch.Feedback.REJECTED)
+        .select_related("factcheck", "factcheck__article", "feedback_by")
+        .order_by("-score", "id")
+    )
+    condition = status_shown_condition(
+        reader, article="factcheck__item__revision__article", item="factcheck__item_id"
+    )
+    if condition is not None:
+        matches = matches.filter(Q(factcheck__item__isnull=True) | condition)
+    return matches
+
+
+def items_with_match(items: QuerySet[Item], *, has_match: bool, reader: Reader) -> QuerySet[Item]:
+    """``items`` that have (or have not) a match ``reader`` may see (the ``has_match`` filter)."""
+    visible = ClaimMatch.objects.filter(item=OuterRef("pk")).exclude(feedback=ClaimMatch.Feedback.REJECTED)
+    condition = status_shown_condition(
+        reader, article="factcheck__item__revision__article", item="factcheck__item_id"
+    )
+    if condition is not None:
+        visible = visible.filter(Q(factcheck__item__isnull=True) | condition)
+    return items.filter(Exists(visible)) if has_match else items.exclude(Exists(visible))
+
+
+def latest_match_job(*, revision_id: int) -> MatchJob | None:
+    """The latest matching run of the revision (its status and error are shown with the matches)."""
+    return MatchJob.objects.filter(revision_id=revision_id).order_by("-id").first()
+
+
+def factchecks_to_embed(*, version: str, batch: int) -> QuerySet[FactCheck]:
+    """Fact-checks without an embedding of encoder ``version``, oldest first, ``batch`` at most."""
+    return FactCheck.objects.exclude(embedding_version=version).only("id", "claim_text", "title").order_by("id")[
+        :batch
+    ]
+
+
+__all__ = [
+    "CANDIDATES",
+    "CandidateRow",
+    "factcheck_candidates",
+    "factcheck_match_text",
+    "factchecks_to_embed",
+    "items_with_match",
+    "latest_match_job",
+    "matches_visible_to",
+    "open_claim_candidates",
+    "search_words",
+]

@@ -1,0 +1,133 @@
+"""Writes of the fact-check library: the desk's own verdicts kept in step, imported reviews stored,
+embeddings stored when the background task has computed them.
+
+A claim or quote that reaches ``correct`` or ``disputed`` becomes (or updates) its desk
+``FactCheck``; one that goes back to ``unverified`` takes its fact-check out of the library (and
+its matches with it). Who may see a desk check's verdict is decided when it is read, from the
+item's article (blind mode, publication, ``rules.visibility``), so publishing or reopening the
+article changes who sees it without a write here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.db import transaction
+
+from annotations.models import FactCheck, Item, Review
+from annotations.services import matching as matching_services
+from factcheck.celery import app
+
+logger = logging.getLogger(__name__)
+
+# The verdicts that make an item an earlier check other claims can be matched against.
+CHECKED = (Item.Status.CORRECT, Item.Status.DISPUTED)
+EMBED_TASK = "workers.matching_tasks.embed_factchecks"
+
+
+def factcheck_sync_from_item(item: Item) -> FactCheck | None:
+    """Make the item's desk fact-check agree with the item's status (``item.status`` as set, saved
+    or not). Call while holding the item's row lock, in the transaction that changed the status.
+
+    Returns the fact-check, or None when the item is no longer checked (its row is removed). A new
+    or changed check is matched against the open claims and embedded after commit.
+    """
+    if item.status not in CHECKED:
+        FactCheck.objects.filter(item_id=item.pk).delete()
+        return None
+    rationale, evidence = _rationale_and_evidence(item)
+    article = item.revision.article
+    factcheck, _ = FactCheck.objects.update_or_create(
+        item_id=item.pk,
+        defaults={
+            "source": FactCheck.Source.DESK,
+            "article_id": article.pk,
+            "claim_text": item.text,
+            "title": article.title[:500],
+            "verdict": item.status,
+            "rating": item.get_status_display(),
+            "rationale": rationale,
+            "evidence": evidence,
+            "publisher": settings.CLAIMREVIEW_ORGANIZATION_NAME[:300],
+            "reviewed_at": item.status_changed_at,
+            "language": article.language,
+        },
+    )
+    matching_services.match_job_create(factcheck_id=factcheck.pk)
+    factchecks_embed_after_commit()
+    return factcheck
+
+
+def _rationale_and_evidence(item: Item) -> tuple[str, list[dict]]:
+    """An editor's note when the status is theirs; otherwise the latest current review that gave
+    the verdict, its rationale and evidence."""
+    if item.resolution_status == item.status and item.resolution_note:
+        return item.resolution_note, []
+    review = (
+        Review.objects.filter(item_id=item.pk, is_current=True, verdict=item.status)
+        .order_by("-created_at", "-id")
+        .only("rationale", "evidence")
+        .first()
+    )
+    return (review.rationale, list(review.evidence or [])) if review else ("", [])
+
+
+def factchecks_import_batch(rows: Sequence[FactCheck]) -> list[FactCheck]:
+    """Store a batch of imported fact-checks, skipping those stored before (same review URL or id).
+
+    ``rows`` are unsaved and valid (``integrations.services.factcheck_import`` checked them).
+    Returns the rows stored. Call inside the import's transaction; embedding and matching of the
+    new rows are left to the background tasks (after commit), so an import never waits for them.
+    """
+    urls = {row.review_url for row in rows if row.review_url}
+    ids = {row.external_id for row in rows if row.external_id}
+    known_urls = set(FactCheck.objects.filter(review_url__in=urls).values_list("review_url", flat=True))
+    known_ids = set(FactCheck.objects.filter(external_id__in=ids).values_list("external_id", flat=True))
+    fresh: list[FactCheck] = []
+    for row in rows:
+        if (row.review_url and row.review_url in known_urls) or (row.external_id and row.external_id in known_ids):
+            continue
+        # The same review twice in one batch is one review.
+        known_urls.add(row.review_url)
+        known_ids.add(row.external_id)
+        fresh.append(row)
+    if fresh:
+        FactCheck.objects.bulk_create(fresh, batch_size=1000)
+    return fresh
+
+
+def factchecks_after_import(*, factcheck_ids: Sequence[int]) -> None:
+    """After an import (in its transaction): embed the new rows and match them against the open
+    claims, both after commit (``matching.match_jobs_for_new_factchecks`` bounds the matching)."""
+    if factcheck_ids:
+        matching_services.match_jobs_for_new_factchecks(factcheck_ids=factcheck_ids)
+        factchecks_embed_after_commit()
+
+
+def factchecks_embed_after_commit() -> None:
+    """Ask a worker to embed the rows without an embedding, once this transaction commits.
+
+    A lost message loses nothing: beat runs the same task periodically (``embed-factchecks``).
+    """
+    def publish() -> None:
+        try:
+            app.send_task(EMBED_TASK, queue=settings.MATCHING_QUEUE)
+        except Exception:
+            logger.warning("Could not queue the embedding of fact-checks; beat's periodic run will", exc_info=True)
+
+    transaction.on_commit(publish, robust=True)
+
+
+def factchecks_store_embeddings(*, vectors: Iterable[tuple[int, bytes]], version: str) -> int:
+    """Store computed embeddings (``(factcheck_id, float32 bytes)``) of encoder ``version``.
+
+    Idempotent: storing the same vector twice writes the same bytes. Returns how many rows changed.
+    """
+    rows = [FactCheck(pk=pk, embedding=data, embedding_version=version) for pk, data in vectors]
+    if not rows:
+        return 0
+    with transaction.atomic():
+        FactCheck.objects.bulk_update(rows, ["embedding", "embedding_version"], batch_size=500)
+    return len(rows)
