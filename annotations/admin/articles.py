@@ -1,4 +1,9 @@
-"""Admin of articles and their revisions: list, search, extract again, assign every item."""
+"""Admin of articles and their revisions: list, search, extract again, assign every item, publish.
+
+Articles are not added here: an article is its text's first revision and an extraction job,
+written together by the ingest service (the desk's ingest page, ``POST /api/v1/articles/``,
+``manage.py import_articles``); a bare row saved from a form would have neither.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,12 @@ from django.http import HttpRequest
 
 from annotations.admin.actions import DeskActionForm, chosen_assignee, editor_or_refuse, report
 from annotations.models import Article, ArticleRevision
+from annotations.selectors.desk import unverified_counts
 from annotations.services.bulk import articles_reextract
 from annotations.services.items import article_assign
+from annotations.services.publishing import article_publish, article_reopen
 from factcheck.api.pagination import CappedCountPaginator
+from factcheck.errors import ServiceError
 
 
 class RevisionInline(admin.TabularInline):
@@ -40,10 +48,48 @@ class ArticleAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     action_form = DeskActionForm
-    actions = ["reextract_selected", "assign_items_of_selected"]
+    actions = ["reextract_selected", "assign_items_of_selected", "publish_selected", "reopen_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # through the ingest service only (see the module's docstring)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # an article, its revisions, items and history are kept
+
+    @admin.action(description="Publish the selected articles (their items lock)")
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        if not editor_or_refuse(self, request):
+            return
+        self._publishing(request, queryset, article_publish, "published")
+
+    @admin.action(description="Reopen the selected articles")
+    def reopen_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        if not editor_or_refuse(self, request):
+            return
+        self._publishing(request, queryset, article_reopen, "reopened")
+
+    def _publishing(self, request: HttpRequest, queryset: QuerySet, service, done: str) -> None:
+        """Run ``service`` on each article; say how many changed, which were skipped and why, and
+        how many unverified items the newly published ones carry (published anyway, as the API does)."""
+        changed, skipped = [], []
+        for article in queryset:
+            try:
+                service(article_id=article.pk, editor=request.user)
+            except ServiceError as refused:
+                skipped.append(f"{article}: {refused}")
+            else:
+                changed.append(article.pk)
+        self.message_user(request, f"{len(changed)} article(s) {done}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, "Skipped: " + "; ".join(skipped), messages.WARNING)
+        if done == "published" and changed:
+            unverified = unverified_counts(article_ids=changed)
+            waiting = {pk: n for pk, n in unverified.items() if n}
+            if waiting:
+                listed = ", ".join(f"article {pk}: {n}" for pk, n in sorted(waiting.items()))
+                self.message_user(
+                    request, f"Published with unverified items ({listed}); reopen to review them.", messages.WARNING
+                )
 
     @admin.action(description="Extract the selected articles again")
     def reextract_selected(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -27,6 +27,9 @@ class ExtractionJobAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a job is created with its article or revision by the ingest and revision services
+
     @admin.display(description="Last error")
     def error(self, job: ExtractionJob) -> str:
         return Truncator(job.last_error).words(12)
