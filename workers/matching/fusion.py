@@ -32,7 +32,13 @@ def fused_scores(cosine: np.ndarray, lexical: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-logit))
 
 
+# Scores are rounded to this many decimals before ordering: float32 products can differ in the
+# last bit for equal vectors (by their place in memory), and such noise must not decide an order.
+SCORE_DECIMALS = 6
+
+
 def best_first(ids: list[str], scores: np.ndarray, limit: int) -> list[tuple[str, float]]:
     """The ``limit`` best (id, score) pairs, best first; equal scores in id order, so it is deterministic."""
-    order = sorted(range(len(ids)), key=lambda row: (-float(scores[row]), ids[row]))
-    return [(ids[row], float(scores[row])) for row in order[: max(limit, 0)]]
+    rounded = [round(float(score), SCORE_DECIMALS) for score in scores]
+    order = sorted(range(len(ids)), key=lambda row: (-rounded[row], ids[row]))
+    return [(ids[row], rounded[row]) for row in order[: max(limit, 0)]]
