@@ -136,10 +136,25 @@ def test_no_application_module_is_over_500_lines(package):
     assert not oversized, f"Modules over {MAX_MODULE_LINES} lines; split them by role into a package: {oversized}"
 
 
-def test_the_extraction_engine_imports_nothing_from_django_or_the_apps():
+# Each engine package and the project packages it may import: plain Python, runnable without Django.
+ENGINE_PACKAGES = {
+    "workers.extraction": (),
+    "workers.encoder": (),
+    "workers.matching": ("workers.encoder",),
+}
+
+
+def _within(module: str, packages) -> bool:
+    return any(module == package or module.startswith(package + ".") for package in packages)
+
+
+@pytest.mark.parametrize("package", sorted(ENGINE_PACKAGES))
+def test_the_engines_import_nothing_from_django_or_the_apps(package):
     graph = _import_graph()
-    engine = {name for name in graph if name.startswith("workers.extraction")}
-    outside = {name: sorted(t for t in graph[name] if not t.startswith("workers.extraction")) for name in engine}
+    allowed = (package, *ENGINE_PACKAGES[package])
+    engine = {name for name in graph if _within(name, (package,))}
+    assert engine, f"no modules found for the engine package {package}"
+    outside = {name: sorted(t for t in graph[name] if not _within(t, allowed)) for name in engine}
     assert not {name: targets for name, targets in outside.items() if targets}, outside
     for name in engine:
         path = _application_files()[name]
