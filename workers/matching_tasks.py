@@ -99,9 +99,10 @@ def run_match_job(self, job_id: int) -> int | None:
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
-def embed_factchecks() -> int:
-    """Embed up to ``FACTCHECK_EMBED_BATCHES_PER_RUN`` batches of fact-checks lacking a current
-    embedding; queue itself again when more are left. Idempotent (same text, same bytes)."""
+def embed_factchecks(batch_size: int | None = None) -> int:
+    """Embed up to ``FACTCHECK_EMBED_BATCHES_PER_RUN`` batches of ``batch_size`` fact-checks lacking a
+    current embedding; queue itself again when more are left. Idempotent (same text, same bytes)."""
+    batch_size = batch_size or settings.FACTCHECK_EMBED_BATCH
     try:
         encoder = get_encoder()
     except EncoderUnavailable as exc:
@@ -109,7 +110,7 @@ def embed_factchecks() -> int:
         return 0
     stored = 0
     for _ in range(settings.FACTCHECK_EMBED_BATCHES_PER_RUN):
-        rows = list(factchecks_to_embed(version=encoder.version, batch=settings.FACTCHECK_EMBED_BATCH))
+        rows = list(factchecks_to_embed(version=encoder.version, batch=batch_size))
         if not rows:
             return stored
         vectors = encoder.embed([factcheck_match_text(claim_text=row.claim_text, title=row.title) for row in rows])
@@ -117,7 +118,7 @@ def embed_factchecks() -> int:
             vectors=[(row.pk, vector_to_bytes(vector)) for row, vector in zip(rows, vectors, strict=True)],
             version=encoder.version,
         )
-    embed_factchecks.apply_async(queue=settings.MATCHING_QUEUE)
+    embed_factchecks.apply_async(args=[batch_size], queue=settings.MATCHING_QUEUE)
     return stored
 
 

@@ -113,7 +113,7 @@ def factchecks_embed_after_commit() -> None:
     """
     def publish() -> None:
         try:
-            app.send_task(EMBED_TASK, queue=settings.MATCHING_QUEUE)
+            app.send_task(EMBED_TASK, args=[settings.FACTCHECK_EMBED_BATCH], queue=settings.MATCHING_QUEUE)
         except Exception:
             logger.warning("Could not queue the embedding of fact-checks; beat's periodic run will", exc_info=True)
 
