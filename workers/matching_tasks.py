@@ -26,7 +26,7 @@ from annotations.services.matching import (
     match_jobs_sweep,
 )
 from workers.encoder import Encoder, EncoderUnavailable, get_encoder, vector_from_bytes, vector_to_bytes
-from workers.matching import MATCHER_VERSION, Candidate, rank
+from workers.matching import Candidate, embed_facts, matcher_version, rank
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +40,13 @@ def engine_ranker(encoder: Encoder) -> tuple[Ranker, str]:
     """The engine as the matching service wants it, and the version stored with each match."""
 
     def ranker(query: str, rows: list[CandidateRow]) -> list[tuple[int, float]]:
-        top = max((row.lexical for row in rows), default=0.0) or 1.0
+        # lexical=None: the engine's fusion is fitted on BM25 within the candidate set, a scale
+        # neither ts_rank_cd nor FTS5's bm25 over the whole table shares; the database chose the set.
         candidates = [
             Candidate(
                 id=str(row.id),
                 text=row.text,
-                lexical=row.lexical / top,
+                lexical=None,
                 embedding=(
                     vector_from_bytes(row.embedding, encoder.dim)
                     if row.embedding is not None and row.embedding_version == encoder.version
@@ -57,7 +58,7 @@ def engine_ranker(encoder: Encoder) -> tuple[Ranker, str]:
         ranked = rank(query, candidates, limit=RANK_LIMIT, encoder=encoder)
         return [(int(match.id), float(match.score)) for match in ranked]
 
-    return ranker, f"{MATCHER_VERSION}+{encoder.version}"
+    return ranker, matcher_version(encoder)
 
 
 @shared_task(
@@ -113,7 +114,8 @@ def embed_factchecks(batch_size: int | None = None) -> int:
         rows = list(factchecks_to_embed(version=encoder.version, batch=batch_size))
         if not rows:
             return stored
-        vectors = encoder.embed([factcheck_match_text(claim_text=row.claim_text, title=row.title) for row in rows])
+        texts = [factcheck_match_text(claim_text=row.claim_text, title=row.title) for row in rows]
+        vectors = embed_facts(texts, encoder)
         stored += factchecks_store_embeddings(
             vectors=[(row.pk, vector_to_bytes(vector)) for row, vector in zip(rows, vectors, strict=True)],
             version=encoder.version,

@@ -55,10 +55,10 @@ def search_words(text: str) -> list[str]:
 
 
 def factcheck_match_text(*, claim_text: str, title: str) -> str:
-    """The text of a fact-check that is embedded and compared: its claim, and its title when it adds words."""
-    if title and title.strip().lower() not in claim_text.lower():
-        return f"{claim_text} {title}"
-    return claim_text
+    """The text of a fact-check that is embedded and compared: its claim, then its title when it has a
+    different one (the engine's ``workers.matching.fact_text``, which stored embeddings must agree with)."""
+    claim, title = claim_text.strip(), title.strip()
+    return f"{claim} {title}".strip() if title and title != claim else claim
 
 
 def factcheck_candidates(

@@ -1,0 +1,60 @@
+"""The matching tasks with the real engine (the committed encoder), run in-process on the test database."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations.models import ClaimMatch, FactCheck, MatchJob
+from annotations.services import matching
+from annotations.services.factchecks import factchecks_import_batch
+from tests.factories import article_with_revision
+from tests.support.desk import item_on
+from workers import matching_tasks
+from workers.encoder import EncoderUnavailable, get_encoder
+
+
+@pytest.fixture
+def claim(db):
+    article = article_with_revision(body="Unemployment fell to 4.1 percent in June. The sky is green.")
+    return item_on(article, "Unemployment fell to 4.1 percent in June.")
+
+
+def _import(claim_text: str, url: str) -> FactCheck:
+    return factchecks_import_batch([FactCheck(source="imported", claim_text=claim_text, review_url=url)])[0]
+
+
+@pytest.mark.django_db
+def test_embedding_then_matching_stores_the_earlier_check_with_the_matcher_version(claim, published_jobs):
+    wanted = _import("The unemployment rate dropped to 4.1% in June", "https://checks.example/1")
+    _import("Exports of cheese doubled in 2020", "https://checks.example/2")
+
+    embedded = matching_tasks.embed_factchecks.apply(args=[10]).get()
+    job = matching.match_job_create(revision_id=claim.revision_id)
+    matching_tasks.run_match_job.apply(args=[job.pk]).get()
+
+    encoder = get_encoder()
+    assert embedded == 2
+    assert set(FactCheck.objects.values_list("embedding_version", flat=True)) == {encoder.version}
+    assert len(bytes(FactCheck.objects.get(pk=wanted.pk).embedding)) == 4 * encoder.dim
+    job.refresh_from_db()
+    assert job.status == "done" and job.last_error == ""
+    best = ClaimMatch.objects.filter(item=claim).order_by("-score").first()
+    assert best is not None and best.factcheck_id == wanted.pk
+    assert best.matcher_version == job.matcher_version and encoder.version in job.matcher_version
+
+
+@pytest.mark.django_db
+def test_a_missing_encoder_fails_the_job_with_its_reason_not_silently(claim, published_jobs, monkeypatch):
+    _import("The unemployment rate dropped to 4.1% in June", "https://checks.example/1")
+
+    def missing():
+        raise EncoderUnavailable("workers/encoder/model/model.onnx is missing: run training/encoder/export.py")
+
+    monkeypatch.setattr(matching_tasks, "get_encoder", missing)
+    job = matching.match_job_create(revision_id=claim.revision_id)
+    matching_tasks.run_match_job.apply(args=[job.pk]).get()
+
+    job.refresh_from_db()
+    assert job.status == MatchJob.Status.FAILED
+    assert job.last_error.startswith("The sentence encoder is unavailable: workers/encoder/model/model.onnx is missing")
+    assert ClaimMatch.objects.count() == 0
