@@ -10,5 +10,7 @@ app_name = "review"
 urlpatterns = [
     path("", views.article_list, name="article-list"),
     path("articles/<int:pk>/", views.article_review, name="article"),
+    path("articles/<int:pk>/progress/", views.article_progress, name="article-progress"),
+    path("queue/", views.my_queue, name="my-queue"),
     path("articles/", RedirectView.as_view(pattern_name="review:article-list", permanent=False)),
 ]

@@ -8,17 +8,19 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotations import selectors
 from annotations.models import ExtractionJob
+from annotations.selectors.desk import article_progress_for, next_article_for
 from factcheck.api.pagination import CappedCountPaginator
 from factcheck.roles import EDITOR, REVIEWER, VIEWER, user_has_role
 
 ARTICLES_PER_PAGE = 50
+QUEUE_PAGE_ITEMS = 20
 
 
 def viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -102,6 +104,34 @@ def article_review(request: HttpRequest, pk: int) -> HttpResponse:
         "canReview": user_has_role(request.user, REVIEWER),
         "isEditor": user_has_role(request.user, EDITOR),
         "pollSeconds": settings.REVIEW_POLL_SECONDS,
+        "progressUrl": reverse("review:article-progress", args=[article.pk]),
     }
     return render(request, "annotations/article_review.html", {"article": article, "config": config})
 
+
+
+@viewer_required
+def article_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """The review page's own progress: which live items I reviewed, how many wait for a second
+    review, and the next article with something left for me (``null`` when none)."""
+    article = get_object_or_404(selectors.article_list(), pk=pk)
+    progress = article_progress_for(article=article, user=request.user)
+    following = next_article_for(article=article, user=request.user)
+    progress["next_article"] = (
+        {"url": reverse("review:article", args=[following.pk]), "title": following.title or "(untitled)"}
+        if following
+        else None
+    )
+    return JsonResponse(progress)
+
+
+@viewer_required
+def my_queue(request: HttpRequest) -> HttpResponse:
+    """"My queue": the reviewer's next items (the API's ``/queue/``), each a link into its article."""
+    can_review = user_has_role(request.user, REVIEWER)
+    items = list(selectors.review_queue(user=request.user)[:QUEUE_PAGE_ITEMS]) if can_review else []
+    titles = dict(
+        selectors.article_list().filter(pk__in={item.article_id for item in items}).values_list("pk", "title")
+    )
+    rows = [{"item": item, "article_title": titles.get(item.article_id) or "(untitled)"} for item in items]
+    return render(request, "annotations/my_queue.html", {"rows": rows, "can_review": can_review})

@@ -25,7 +25,10 @@
     pendingSpan: null, // {start, end} of a text selection, in code points
     lastVerdict: null, // {verdict, itemId} of a write that lost a race, to re-apply
     polling: false,
+    mine: new Set(), // ids of the items with a current review of mine (the progress endpoint's)
+    progress: null, // {total, reviewed_by_me, waiting_second, next_article}
   };
+  const STAY_KEY = "factcheck.stayAfterVerdict";
 
   // --- API ------------------------------------------------------------------------------
 
@@ -111,6 +114,75 @@
       .join(",");
   }
 
+  // --- My progress ----------------------------------------------------------------------
+
+  async function loadProgress() {
+    let response;
+    try {
+      response = await fetch(config.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    } catch (error) {
+      return; // the poll tries again; progress is a help, not the work
+    }
+    if (!response.ok) return;
+    const data = await response.json();
+    state.progress = data;
+    const before = Array.from(state.mine).sort().join(",");
+    state.mine = new Set(data.reviewed_by_me);
+    if (before !== Array.from(state.mine).sort().join(",")) renderText();
+    renderProgress();
+  }
+
+  function renderProgress() {
+    const line = $("my-progress");
+    const progress = state.progress;
+    if (!line || !progress || !config.canReview) return;
+    const mine = progress.reviewed_by_me.length;
+    const waiting = progress.waiting_second;
+    line.textContent =
+      `${mine} of ${progress.total} reviewed by you; ` +
+      `${waiting} waiting for a second review`;
+    line.dataset.mine = String(mine);
+    line.dataset.total = String(progress.total);
+    line.dataset.waiting = String(waiting);
+  }
+
+  /** The next live item after the selected one (wrapping) that I have not reviewed, or null. */
+  function nextUnreviewed() {
+    const order = navigationOrder();
+    const at = order.findIndex((item) => item.id === state.selectedId);
+    for (let offset = 1; offset <= order.length; offset += 1) {
+      const item = order[(at + offset + order.length) % order.length];
+      if (item && !state.mine.has(item.id) && item.id !== state.selectedId) return item;
+    }
+    return null;
+  }
+
+  function showEndOfArticle() {
+    const box = $("end-of-article");
+    const next = state.progress && state.progress.next_article;
+    const link = $("next-article");
+    if (next) {
+      link.href = next.url;
+      link.textContent = `Next article: ${next.title}`;
+      link.hidden = false;
+    } else {
+      link.hidden = true;
+    }
+    $("end-message").textContent = next
+      ? "You have reviewed every item of this article."
+      : "You have reviewed every item of this article, and nothing else is waiting for you.";
+    box.hidden = false;
+    (next ? link : $("end-queue")).focus();
+  }
+
+  /** After a saved verdict: the next item I have not reviewed, unless I asked to stay. */
+  function advance(stay) {
+    if (stay || $("stay-after-verdict").checked) return;
+    const next = nextUnreviewed();
+    if (next) select(next.id);
+    else showEndOfArticle();
+  }
+
   // --- Rendering the text ---------------------------------------------------------------
 
   const isLive = (item) => !item.orphaned && item.revision === state.revision;
@@ -153,6 +225,7 @@
     }
     const bounds = Array.from(cuts).sort((a, b) => a - b);
     const firstSegmentOf = new Map();
+    const lastSegmentOf = new Map();
     const speakerAt = new Map();
     for (const item of items) {
       if (item.kind === "quote" && item.speaker && !item.dismissed) {
@@ -178,6 +251,7 @@
         if (quote) span.classList.add("quote", "quote-" + quote.status);
         if (!shown.length) span.classList.add("dismissed");
         if (covering.some((item) => item.id === state.selectedId)) span.classList.add("selected");
+        for (const item of covering) if (item.end === end) lastSegmentOf.set(item.id, span);
         const starting = covering.filter((item) => item.start === start && !firstSegmentOf.has(item.id));
         for (const item of starting) firstSegmentOf.set(item.id, span);
         if (starting.length) span.dataset.itemStart = starting.map((item) => item.id).join(" ");
@@ -193,6 +267,9 @@
         label.textContent = quote.speaker;
         fragment.appendChild(label);
       }
+    }
+    for (const [itemId, span] of lastSegmentOf) {
+      if (state.mine.has(itemId)) span.classList.add("mine"); // "✓ you" after the item (review.css)
     }
     container.replaceChildren(fragment);
     container.removeAttribute("aria-busy");
@@ -257,6 +334,7 @@
       const first = document.querySelector(`#article-text [data-item-start~="${itemId}"]`);
       if (first) first.scrollIntoView({ block: "nearest", behavior: "smooth" });
     }
+    $("end-of-article").hidden = true;
     if (changed) {
       $("conflict").hidden = true;
       $("rationale").value = "";
@@ -285,6 +363,7 @@
     const badge = $("item-status");
     badge.textContent = item.dismissed ? "not a claim" : item.status;
     badge.className = "badge " + (item.dismissed ? "dismissed" : item.status);
+    $("item-mine").hidden = !state.mine.has(item.id);
     $("item-text").textContent = item.text;
     const facts = $("item-facts");
     facts.replaceChildren();
@@ -520,7 +599,7 @@
     $("conflict").hidden = false;
   }
 
-  async function submitVerdict(verdict) {
+  async function submitVerdict(verdict, { stay = false } = {}) {
     const item = state.items.get(state.selectedId);
     if (!item || !config.canReview) return;
     const body = { verdict, rationale: $("rationale").value, evidence: evidenceFromForm() };
@@ -529,7 +608,10 @@
     if (result.status === 201) {
       $("conflict").hidden = true;
       say(`Saved: ${verdict}.`, "ok");
+      state.mine.add(item.id);
       await reloadItem(item);
+      await loadProgress();
+      if (state.selectedId === item.id) advance(stay);
     } else if (result.status === 412 && result.data && result.data.current) {
       const current = result.data.current;
       updateItem(current); // keeps the rationale typed: select() clears the form only on a new item
@@ -669,9 +751,15 @@
     const actions = {
       j: () => step(1),
       k: () => step(-1),
-      c: () => submitVerdict("correct"),
-      d: () => submitVerdict("disputed"),
-      u: () => submitVerdict("unverified"),
+      // Shift with a verdict key: stay on the item instead of moving to the next one.
+      c: () => submitVerdict("correct", { stay: event.shiftKey }),
+      d: () => submitVerdict("disputed", { stay: event.shiftKey }),
+      u: () => submitVerdict("unverified", { stay: event.shiftKey }),
+      n: () => {
+        const next = nextUnreviewed();
+        if (next) select(next.id);
+        else showEndOfArticle();
+      },
       x: () => {
         if (!state.selectedId) return;
         $("dismiss-box").open = true;
@@ -699,6 +787,7 @@
       const selectedNow = state.selectedId && items.get(state.selectedId);
       state.items = items;
       if (changed) renderText();
+      if (changed) loadProgress(); // others' reviews move "waiting for a second review"
       if (selectedNow) {
         if (!selected || selected.version !== selectedNow.version) {
           renderItemFacts(selectedNow);
@@ -732,7 +821,7 @@
     document.addEventListener("selectionchange", onSelectionChange);
     document.addEventListener("keydown", onKey);
     for (const button of document.querySelectorAll("button[data-verdict]")) {
-      button.addEventListener("click", () => submitVerdict(button.dataset.verdict));
+      button.addEventListener("click", (event) => submitVerdict(button.dataset.verdict, { stay: event.shiftKey }));
     }
     $("dismiss").addEventListener("click", dismissSelected);
     $("add-comment").addEventListener("click", addComment);
@@ -743,6 +832,9 @@
       if (state.lastVerdict && state.lastVerdict.itemId === state.selectedId) submitVerdict(state.lastVerdict.verdict);
     });
     $("conflict-dismiss").addEventListener("click", () => ($("conflict").hidden = true));
+    const stay = $("stay-after-verdict");
+    stay.checked = window.localStorage.getItem(STAY_KEY) === "1";
+    stay.addEventListener("change", () => window.localStorage.setItem(STAY_KEY, stay.checked ? "1" : "0"));
     if (!config.canRead) {
       $("article-text").textContent = "Your account has no desk role yet: ask an editor to give you one.";
       return;
@@ -750,7 +842,10 @@
     try {
       await loadArticle();
       state.items = await loadItems();
+      await loadProgress();
       renderText();
+      const wanted = Number(new URLSearchParams(window.location.search).get("item"));
+      if (wanted && state.items.has(wanted)) select(wanted); // from "My queue"
       document.body.dataset.ready = "1"; // tests and people alike: the page is usable now
     } catch (error) {
       $("article-text").textContent = "Could not load the article: " + error.message;
