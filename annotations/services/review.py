@@ -1,4 +1,5 @@
-"""Verdicts: a reviewer's review, an editor's resolution, and "not a claim"."""
+"""Verdicts: a reviewer's review, an editor's resolution, "not a claim" and its undoing, and a
+quote's speaker corrected (what "correct" means for a quote: its words and its speaker)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 from annotations.models import HistoryEvent, Item, Review
 from annotations.services.history import item_history_record
 from annotations.services.items import item_apply_status, item_bump, item_lock_for_write
-from factcheck.errors import InvalidInput, StaleVersion
+from factcheck.errors import Conflict, InvalidInput, StaleVersion
 
 MAX_EVIDENCE = 20
 
@@ -150,5 +151,75 @@ def item_dismiss(
             action=HistoryEvent.Action.DISMISS,
             before=before,
             after={"dismissed": True, "reason": reason},
+        )
+    return item
+
+
+def item_restore(*, item_id: int, kind: str, reviewer: AbstractBaseUser, expected_version: int | None) -> Item:
+    """Undo "not a claim" (or "not a quote"): the item is back in the text and the queue.
+
+    Recorded as a ``dismiss`` event whose ``after`` says ``dismissed: false`` (the reason it had
+    stays in ``before``), so the history keeps both the dismissal and its undoing.
+    """
+    with transaction.atomic():
+        item = item_lock_for_write(item_id=item_id, kind=kind, expected_version=expected_version)
+        if not item.dismissed:
+            raise Conflict(f"This {kind} is not marked not a {kind}: there is nothing to undo.")
+        before = {"dismissed": True, "reason": item.dismissal_reason}
+        item.dismissed = False
+        item.dismissal_reason = ""
+        item_bump(item, "dismissed", "dismissal_reason")
+        item_history_record(
+            item, actor=reviewer, action=HistoryEvent.Action.DISMISS, before=before, after={"dismissed": False}
+        )
+    return item
+
+
+def quote_set_speaker(
+    *,
+    item_id: int,
+    kind: str,
+    editor: AbstractBaseUser,
+    speaker: str,
+    speaker_start: int | None = None,
+    speaker_end: int | None = None,
+    expected_version: int | None,
+) -> Item:
+    """Correct who a quote is attributed to (an editor fixing the engine's "Partial" or "they did not").
+
+    With ``speaker_start`` and ``speaker_end`` the speaker is the name at that span of the quote's
+    revision (checked like any span); without them the speaker is ``speaker`` as typed and the
+    old span, which named someone else, is cleared. Recorded as a ``span`` event (the speaker's span).
+    """
+    if kind != Item.Kind.QUOTE:
+        raise InvalidInput("Only quotes have a speaker.", fields={"speaker": ["This item is not a quote."]})
+    if (speaker_start is None) != (speaker_end is None):
+        raise InvalidInput(
+            "Send both speaker_start and speaker_end, or neither.",
+            fields={"speaker_end" if speaker_end is None else "speaker_start": ["Required with the other one."]},
+        )
+    with transaction.atomic():
+        item = item_lock_for_write(item_id=item_id, kind=kind, expected_version=expected_version)
+        if speaker_start is not None:
+            body = Item.objects.filter(pk=item.pk).values_list("revision__body", flat=True).get()
+            if not 0 <= speaker_start < speaker_end <= len(body) or not body[speaker_start:speaker_end].strip():
+                raise InvalidInput(
+                    "The speaker's span is not a name in the article's text.",
+                    fields={"speaker_start": ["Outside the text or only white space."]},
+                )
+            speaker = body[speaker_start:speaker_end].strip()
+        speaker = speaker.strip()
+        if not speaker:
+            raise InvalidInput("Name the speaker.", fields={"speaker": ["This field may not be blank."]})
+        before = {"speaker": item.speaker, "speaker_start": item.speaker_start, "speaker_end": item.speaker_end}
+        item.speaker = speaker[:300]
+        item.speaker_start, item.speaker_end = speaker_start, speaker_end
+        item_bump(item, "speaker", "speaker_start", "speaker_end")
+        item_history_record(
+            item,
+            actor=editor,
+            action=HistoryEvent.Action.SPAN,
+            before=before,
+            after={"speaker": item.speaker, "speaker_start": speaker_start, "speaker_end": speaker_end},
         )
     return item

@@ -72,8 +72,8 @@ class ItemViewSet(
     permission_classes = [IsAuthenticated, RoleFor]
     default_role = VIEWER
     roles = {
-        "create": REVIEWER, "reviews": REVIEWER, "dismiss": REVIEWER, "comments": REVIEWER,
-        "partial_update": EDITOR, "resolve": EDITOR, "assign": EDITOR,
+        "create": REVIEWER, "reviews": REVIEWER, "dismiss": REVIEWER, "restore": REVIEWER, "comments": REVIEWER,
+        "partial_update": EDITOR, "resolve": EDITOR, "assign": EDITOR, "speaker": EDITOR,
     }
     read_roles = {"reviews": VIEWER, "comments": VIEWER}  # GET on these actions
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -53,6 +53,12 @@ class DismissInputSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=5000)
 
 
+class SpeakerInputSerializer(StrictSerializer):
+    speaker = serializers.CharField(required=False, default="", allow_blank=True, max_length=300)
+    speaker_start = serializers.IntegerField(required=False, min_value=0, allow_null=True, default=None)
+    speaker_end = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
+
+
 class ItemReviewActions:
     """For ``ItemViewSet``: uses its ``kind``, ``readable_item`` and ``item_response``."""
 
@@ -109,5 +115,27 @@ class ItemReviewActions:
         item = review_services.item_dismiss(
             item_id=int(pk), kind=self.kind, reviewer=request.user, reason=reason,
             expected_version=expected_version(request),
+        )
+        return self.item_response(item.pk)
+
+    @extend_schema(request=None, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        """Undo "not a claim": the item is back in the text and the queue (409 if it was not dismissed).
+
+        Needs If-Match."""
+        item = review_services.item_restore(
+            item_id=int(pk), kind=self.kind, reviewer=request.user, expected_version=expected_version(request)
+        )
+        return self.item_response(item.pk)
+
+    @extend_schema(request=SpeakerInputSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def speaker(self, request: Request, pk: str | None = None) -> Response:
+        """Correct a quote's speaker (editors): ``speaker`` as typed, or the name at ``speaker_start``:``speaker_end``
+        of the text. Claims answer 400. Needs If-Match."""
+        data = validated(SpeakerInputSerializer, request)
+        item = review_services.quote_set_speaker(
+            item_id=int(pk), kind=self.kind, editor=request.user, expected_version=expected_version(request), **data
         )
         return self.item_response(item.pk)
