@@ -4,10 +4,12 @@ review, what a publication would leave unverified. Each is one grouped query."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from annotations.models import Article, Item, Review
+from factcheck.roles import EDITOR, REVIEWER
 
 
 def _live_items(article_ids: list[int]):
@@ -74,4 +76,15 @@ def next_article_for(*, article: Article, user: AbstractBaseUser) -> Article | N
     return (
         candidates.filter(pk__gt=article.pk).order_by("pk").only("pk", "title").first()
         or candidates.order_by("pk").only("pk", "title").first()
+    )
+
+
+def desk_member_usernames() -> list[str]:
+    """Active editors, reviewers and superusers, by username: whom an item may be assigned to."""
+    return list(
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name__in=[EDITOR, REVIEWER]), is_active=True)
+        .distinct()
+        .order_by("username")
+        .values_list("username", flat=True)
     )

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotations import selectors
 from annotations.models import ExtractionJob
-from annotations.selectors.desk import article_progress_for, next_article_for
+from annotations.selectors.desk import article_progress_for, desk_member_usernames, next_article_for
 from factcheck.api.pagination import CappedCountPaginator
 from factcheck.roles import EDITOR, REVIEWER, VIEWER, user_has_role
 
@@ -106,7 +106,10 @@ def article_review(request: HttpRequest, pk: int) -> HttpResponse:
         "pollSeconds": settings.REVIEW_POLL_SECONDS,
         "progressUrl": reverse("review:article-progress", args=[article.pk]),
     }
-    return render(request, "annotations/article_review.html", {"article": article, "config": config})
+    context = {"article": article, "config": config}
+    if config["isEditor"]:
+        context["desk_members"] = desk_member_usernames()  # whom an editor may assign items to
+    return render(request, "annotations/article_review.html", context)
 
 
 

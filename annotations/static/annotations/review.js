@@ -27,6 +27,7 @@
     polling: false,
     mine: new Set(), // ids of the items with a current review of mine (the progress endpoint's)
     progress: null, // {total, reviewed_by_me, waiting_second, next_article}
+    article: null, // the article as the API last answered (title, published, extraction, counts)
   };
   const STAY_KEY = "factcheck.stayAfterVerdict";
 
@@ -79,8 +80,15 @@
   // --- Status line ----------------------------------------------------------------------
 
   let statusTimer = null;
-  function say(message, kind) {
+  /**
+   * Tell the user what happened, in the live region. A background message (the poll's) never
+   * replaces an error of the user's own action: that stays until their next action says
+   * something else. Other messages clear after a few seconds.
+   */
+  function say(message, kind, { background = false } = {}) {
     const line = $("status-line");
+    if (background && line.dataset.own === "error" && line.textContent) return;
+    line.dataset.own = background ? "" : kind || "";
     line.textContent = message;
     line.className = "status-line " + (kind || "");
     clearTimeout(statusTimer);
@@ -94,7 +102,12 @@
     if (!result.ok) throw new Error(errorMessage(result));
     state.revision = result.data.revision ? result.data.revision.id : null;
     state.chars = Array.from(result.data.text || "");
+    state.article = result.data;
     $("extraction-state").textContent = result.data.extraction ? result.data.extraction.status : "-";
+    // A published article is read-only until an editor reopens it: it looks it, too.
+    document.body.classList.toggle("is-published", Boolean(result.data.published));
+    $("published-note").hidden = !result.data.published;
+    document.dispatchEvent(new CustomEvent("factcheck:article-loaded", { detail: result.data }));
   }
 
   async function loadItems() {
@@ -381,12 +394,19 @@
     if (item.needs_rereview) fact(facts, "Needs re-review", "the article's text changed under it");
     if (item.orphaned) fact(facts, "Orphaned", "not found in the current text");
     fact(facts, "Version", String(item.version));
-    const writable = config.canReview && !item.orphaned;
+    const published = Boolean(state.article && state.article.published);
+    const writable = config.canReview && !item.orphaned && !published;
     for (const button of document.querySelectorAll("#verdict-box button, #verdict-box textarea, #verdict-box input")) {
       button.disabled = !writable;
     }
     $("dismiss-box").hidden = item.dismissed || !config.canReview;
+    $("dismiss-label").textContent = `Not a ${item.kind}`;
+    $("restore").textContent = `Undo “not a ${item.kind}”`;
+    $("quote-meaning").hidden = item.kind !== "quote";
+    $("restore").hidden = !item.dismissed || !config.canReview;
+    $("restore").disabled = !writable;
     $("add-comment").disabled = !config.canReview;
+    document.dispatchEvent(new CustomEvent("factcheck:item-shown", { detail: { item, writable } }));
   }
 
   function safeLink(url, text) {
@@ -521,7 +541,9 @@
     for (const event of events) {
       const entry = document.createElement("li");
       const head = document.createElement("span");
-      head.textContent = `${when(event.created_at)} · ${event.actor || "system"} ${ACTIONS[event.action] || event.action}`;
+      const restored = event.action === "dismiss" && event.after && event.after.dismissed === false;
+      const label = restored ? "undid “not a claim”" : ACTIONS[event.action] || event.action;
+      head.textContent = `${when(event.created_at)} · ${event.actor || "system"} ${label}`;
       entry.appendChild(head);
       const before = summarise(event.before);
       const after = summarise(event.after);
@@ -634,6 +656,21 @@
     const result = await api("POST", itemPath(item) + "dismiss/", { reason }, ifMatch(item));
     if (result.ok) {
       say(`Marked ${item.kind} ${item.id} not a claim.`, "ok");
+      updateItem(result.data);
+    } else if (result.status === 412 && result.data && result.data.current) {
+      updateItem(result.data.current);
+      say("Not saved: someone changed the item first. Look at it again, then retry.", "error");
+    } else {
+      say("Not saved. " + errorMessage(result), "error");
+    }
+  }
+
+  async function restoreSelected() {
+    const item = state.items.get(state.selectedId);
+    if (!item) return;
+    const result = await api("POST", itemPath(item) + "restore/", undefined, ifMatch(item));
+    if (result.ok) {
+      say(`${item.kind} ${item.id} is back: "not a ${item.kind}" undone.`, "ok");
       updateItem(result.data);
     } else if (result.status === 412 && result.data && result.data.current) {
       updateItem(result.data.current);
@@ -780,27 +817,47 @@
     state.polling = true;
     try {
       const items = await loadItems();
-      const revisions = new Set(Array.from(items.values()).filter((item) => !item.orphaned).map((item) => item.revision));
-      if (revisions.size && !revisions.has(state.revision)) await loadArticle(); // the text was revised
-      const changed = signature(items) !== signature(state.items);
+      // Every poll: the text may be revised, the article published, its extraction finished.
+      const wasPublished = Boolean(state.article && state.article.published);
+      await loadArticle();
+      const publishedChanged = wasPublished !== Boolean(state.article.published);
+      const changed = signature(items) !== signature(state.items) || publishedChanged;
       const selected = state.selectedId && state.items.get(state.selectedId);
       const selectedNow = state.selectedId && items.get(state.selectedId);
       state.items = items;
       if (changed) renderText();
       if (changed) loadProgress(); // others' reviews move "waiting for a second review"
       if (selectedNow) {
-        if (!selected || selected.version !== selectedNow.version) {
+        if (!selected || selected.version !== selectedNow.version || publishedChanged) {
           renderItemFacts(selectedNow);
-          if (selected) say(`${selectedNow.kind} ${selectedNow.id} was just changed (version ${selectedNow.version}).`);
+          if (selected && selected.version !== selectedNow.version) {
+            say(`${selectedNow.kind} ${selectedNow.id} was just changed by someone else.`, "", { background: true });
+          }
         }
         refreshThreads(selectedNow); // comments do not change the version: read them anyway
       }
+      if (state.pollFailed) say("Connected again: the page is up to date.", "ok", { background: true });
+      state.pollFailed = false;
     } catch (error) {
-      say("Could not refresh: " + error.message, "error");
+      state.pollFailed = true;
+      say("Could not refresh: " + error.message, "error", { background: true });
     } finally {
       state.polling = false;
     }
   }
+
+  /** Read the article and its items again (after a new revision, publication, ...). */
+  async function reloadAll() {
+    await loadArticle();
+    state.items = await loadItems();
+    renderText();
+    await loadProgress();
+    const selected = state.selectedId && state.items.get(state.selectedId);
+    if (selected) renderItemFacts(selected);
+  }
+
+  // What editor.js (the editor's tools on this page) uses; nothing else is global.
+  window.FactcheckReview = { api, errorMessage, say, state, ifMatch, itemPath, updateItem, reloadAll, config };
 
   // --- Start ----------------------------------------------------------------------------
 
@@ -824,6 +881,7 @@
       button.addEventListener("click", (event) => submitVerdict(button.dataset.verdict, { stay: event.shiftKey }));
     }
     $("dismiss").addEventListener("click", dismissSelected);
+    $("restore").addEventListener("click", restoreSelected);
     $("add-comment").addEventListener("click", addComment);
     $("add-evidence").addEventListener("click", () => addEvidenceRow().focus());
     $("add-claim").addEventListener("click", () => addMissed("claim"));
