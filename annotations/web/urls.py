@@ -12,5 +12,6 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_review, name="article"),
     path("articles/<int:pk>/progress/", views.article_progress, name="article-progress"),
     path("queue/", views.my_queue, name="my-queue"),
+    path("ingest/", views.article_ingest_page, name="ingest"),
     path("articles/", RedirectView.as_view(pattern_name="review:article-list", permanent=False)),
 ]

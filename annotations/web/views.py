@@ -37,6 +37,19 @@ def viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return guarded
 
 
+def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages for editors only: other desk roles get a 403 page naming the role needed."""
+
+    @viewer_required
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not user_has_role(request.user, EDITOR):
+            return render(request, "annotations/needs_role.html", {"role": EDITOR}, status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 @viewer_required
 def article_list(request: HttpRequest) -> HttpResponse:
     """Articles with their extraction state, items by status and how many are assigned to me."""
@@ -72,6 +85,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "mine": mine,
             "statuses": ExtractionJob.Status.choices,
+            "can_ingest": user_has_role(request.user, EDITOR),
         },
     )
 
@@ -138,3 +152,16 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     )
     rows = [{"item": item, "article_title": titles.get(item.article_id) or "(untitled)"} for item in items]
     return render(request, "annotations/my_queue.html", {"rows": rows, "can_review": can_review})
+
+
+@editor_required
+@ensure_csrf_cookie
+def article_ingest_page(request: HttpRequest) -> HttpResponse:
+    """Ingest by paste, URL or file: a form the page's script posts to ``POST /api/v1/articles/``,
+    so the validation, the error body and the ingest service are the API's own."""
+    config = {
+        "apiRoot": reverse("queue").removesuffix("queue/"),
+        "articleUrl": reverse("review:article", args=[0]).replace("/0/", "/{id}/"),
+        "maxBytes": settings.ARTICLE_MAX_REQUEST_BYTES,
+    }
+    return render(request, "annotations/ingest.html", {"config": config})

@@ -904,6 +904,9 @@
       renderText();
       const wanted = Number(new URLSearchParams(window.location.search).get("item"));
       if (wanted && state.items.has(wanted)) select(wanted); // from "My queue"
+      if (new URLSearchParams(window.location.search).has("ingested")) {
+        say("Article added: its extraction is queued, and its claims and quotes appear here when a worker has read it.", "ok");
+      }
       document.body.dataset.ready = "1"; // tests and people alike: the page is usable now
     } catch (error) {
       $("article-text").textContent = "Could not load the article: " + error.message;
