@@ -7,6 +7,7 @@ from rest_framework.filters import OrderingFilter
 
 from annotations import selectors
 from annotations.models import Article, ExtractionJob, Item
+from annotations.selectors.factchecks import items_with_match
 
 # What a list of claims or quotes may be ordered by (``?ordering=``), wherever it is listed.
 ITEM_ORDERING = ["id", "start", "score", "created_at", "updated_at", "status"]
@@ -41,16 +42,25 @@ class ItemFilter(django_filters.FilterSet):
         field_name="score", lookup_expr="gte", help_text="Lowest score.", min_value=0, max_value=1
     )
     search = django_filters.CharFilter(field_name="text", lookup_expr="icontains", help_text="Words in the text.")
+    has_match = django_filters.BooleanFilter(
+        method="filter_has_match", help_text="Whether it matched an earlier fact-check you may see."
+    )
 
     class Meta:
         model = Item
-        fields = ["article", "revision", "status", "origin", "min_score", "search"]
+        fields = ["article", "revision", "status", "origin", "min_score", "search", "has_match"]
 
     def filter_status(self, queryset, name: str, value: list[str]):
         # The status the caller is shown, not the stored one: a filter on the stored status
         # would tell them the verdicts blind mode keeps from them.
         reader = getattr(self.request, "user", None)
         return selectors.items_with_status_among(queryset, statuses=value, reader=reader)
+
+
+    def filter_has_match(self, queryset, name: str, value: bool | None):
+        if value is None:
+            return queryset
+        return items_with_match(queryset, has_match=value, reader=getattr(self.request, "user", None))
 
 
 class QuoteFilter(ItemFilter):

@@ -23,6 +23,7 @@ from annotations.api.filters import ITEM_ORDERING, ItemFilter, ItemOrderingFilte
 from annotations.api.serializers.items import AssignInputSerializer, ClaimSerializer, QuoteSerializer
 from annotations.api.views.comments import ItemCommentActions
 from annotations.api.views.history import ItemHistoryActions
+from annotations.api.views.matches import ItemMatchActions
 from annotations.api.views.reviews import ItemReviewActions
 from annotations.models import Item
 from annotations.services import items as item_services
@@ -57,6 +58,7 @@ class ItemViewSet(
     ItemReviewActions,
     ItemCommentActions,
     ItemHistoryActions,
+    ItemMatchActions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -74,6 +76,7 @@ class ItemViewSet(
     roles = {
         "create": REVIEWER, "reviews": REVIEWER, "dismiss": REVIEWER, "restore": REVIEWER, "comments": REVIEWER,
         "partial_update": EDITOR, "resolve": EDITOR, "assign": EDITOR, "speaker": EDITOR,
+        "match_feedback": REVIEWER,
     }
     read_roles = {"reviews": VIEWER, "comments": VIEWER}  # GET on these actions
     http_method_names = ["get", "post", "patch", "head", "options"]
