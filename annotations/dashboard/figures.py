@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 
-from annotations.models import ExtractionJob, Item, Review, WorkerHeartbeat
+from annotations.models import ClaimMatch, ExtractionJob, Item, Review, WorkerHeartbeat
 
 # Buckets of the unverified backlog. Ages are upper bounds; the last bucket is open-ended.
 AGE_BUCKETS: list[tuple[str, dt.timedelta | None]] = [
@@ -188,6 +188,16 @@ def disagreement() -> dict[str, object]:
     items = row["items"] or 0
     disagreeing = row["disagreeing"] or 0
     return {"items": items, "disagreeing": disagreeing, "rate": disagreeing / items if items else None}
+
+
+def checked_before() -> dict[str, int]:
+    """Items that matched an earlier fact-check (a match no reviewer rejected), and those a
+    reviewer confirmed: ``{"claims": n, "confirmed": n}``, in one aggregate over the matches."""
+    row = ClaimMatch.objects.aggregate(
+        claims=Count("item_id", distinct=True, filter=~Q(feedback=ClaimMatch.Feedback.REJECTED)),
+        confirmed=Count("item_id", distinct=True, filter=Q(feedback=ClaimMatch.Feedback.CONFIRMED)),
+    )
+    return {"claims": row["claims"] or 0, "confirmed": row["confirmed"] or 0}
 
 
 def queue_health(*, now: dt.datetime) -> dict[str, object]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from annotations.dashboard.charts import bar_chart, duration_text
-from annotations.dashboard.figures import queue_health
+from annotations.dashboard.figures import checked_before, queue_health
 from annotations.dashboard.snapshot import desk_snapshot_current, desk_snapshot_refresh
 from annotations.models import DashboardSnapshot
 
@@ -74,6 +74,7 @@ def dashboard_context(*, snapshot: DashboardSnapshot, now: dt.datetime) -> dict[
         "reviewers": reviewers,
         "disagreement": desk["disagreement"],
         "queue": queue,
+        "checked_before": checked_before(),
         "durations": {
             # A worker's clock a little ahead of this one's must not read "-5 ms ago".
             "desk_age": duration_text(max(now - snapshot.computed_at, dt.timedelta(0))),

@@ -177,8 +177,9 @@ def test_dashboard_page_is_a_fixed_number_of_queries_whatever_the_data(staff_bro
     assert counts[1] == counts[30], f"the query count grew with the data: {counts}"
     computing_count, reading_count = counts[30]
     # Computing: session, user, the row, 7-8 aggregates, the row's UPDATE, the queue's 4-6
-    # (SQLite reads percentiles with one query each). Reading: session, user, the row, the queue.
-    assert computing_count <= 18 and reading_count <= 9, counts
+    # (SQLite reads percentiles with one query each), the checked-before count. Reading: session,
+    # user, the row, the queue, the checked-before count (one aggregate over the matches).
+    assert computing_count <= 19 and reading_count <= 10, counts
     assert '<svg role="img" aria-label="Claims by status"' in reading_html
     assert "cdn" not in reading_html.lower()
 
@@ -195,3 +196,17 @@ def test_dashboard_is_for_staff_only(client, reviewer):
 @pytest.mark.django_db
 def test_admin_index_links_the_dashboard(staff_browser):
     assert b'href="/admin/dashboard/"' in staff_browser.get("/admin/").content
+
+
+@pytest.mark.django_db
+def test_checked_before_counts_claims_with_a_match_no_reviewer_rejected():
+    from annotations.dashboard.figures import checked_before
+    from annotations.models import ClaimMatch, FactCheck
+
+    first, second, third = (ItemFactory() for _ in range(3))
+    check = FactCheck.objects.create(source="imported", claim_text="x", review_url="https://c.example/1")
+    ClaimMatch.objects.create(item=first, factcheck=check, score=0.9)
+    ClaimMatch.objects.create(item=second, factcheck=check, score=0.8, feedback="confirmed")
+    ClaimMatch.objects.create(item=third, factcheck=check, score=0.7, feedback="rejected")
+
+    assert checked_before() == {"claims": 2, "confirmed": 1}
