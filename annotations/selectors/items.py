@@ -85,11 +85,16 @@ def live_item_at(*, revision_id: int, kind: str, start: int, end: int) -> Item |
 def review_queue(*, user: AbstractBaseUser) -> QuerySet[Item]:
     """The caller's next items: unverified, live, on unpublished current text, assigned to them
     or to nobody, not yet reviewed by them; highest score first, then oldest. Each as the caller
-    sees it (``items_as_seen_by``: an editor's resolution stays hidden in blind mode)."""
+    sees it (``items_as_seen_by``: an editor's resolution stays hidden in blind mode).
+
+    On a blind article the caller has not seen others' verdicts on an item they have not
+    reviewed, so its status does not decide: leaving out an item that others moved to
+    correct or disputed would tell the caller that a verdict exists.
+    """
     reviewed = Review.objects.filter(item=OuterRef("pk"), reviewer=user, is_current=True)
     queue = (
         Item.objects.filter(
-            status=Item.Status.UNVERIFIED,
+            Q(status=Item.Status.UNVERIFIED) | Q(revision__article__blind_review=True),
             dismissed=False,
             orphaned=False,
             # A new revision carries every live item over or orphans it, so "not orphaned" means

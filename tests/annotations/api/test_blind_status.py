@@ -197,3 +197,27 @@ def test_history_shows_no_resolution_to_who_may_not_see_the_reviews(reviewer_cli
     assert {event["action"] for event in as_reviewer.json()["results"]} & {"review", "status", "resolve"} == set()
     assert "second look" not in as_reviewer.content.decode()
     assert {"resolve", "status"} <= {event["action"] for event in as_editor}
+
+
+@pytest.mark.django_db
+@pytest.mark.attack(
+    "Blind review", "watch the review queue as a reviewer who has not reviewed, while others' reviews move an item",
+    "the item stays in the queue, shown unverified",
+)
+def test_the_queue_keeps_a_blind_item_that_others_verdicts_moved(reviewer_client, disputed):
+    neighbour = Item.objects.exclude(pk=disputed.pk).get(revision=disputed.revision)
+
+    queue = reviewer_client.get("/api/v1/queue/").json()["results"]
+
+    assert {row["id"]: row["status"] for row in queue} == {disputed.pk: "unverified", neighbour.pk: "unverified"}
+
+
+@pytest.mark.django_db
+def test_the_queue_of_an_open_article_leaves_out_items_others_settled(reviewer_client):
+    article = article_with_revision(body=BODY, title="Jobs")
+    settled = item_on(article, SENTENCE_1, status="correct")
+    open_item = item_on(article, SENTENCE_2)
+
+    queue = reviewer_client.get("/api/v1/queue/").json()["results"]
+
+    assert [row["id"] for row in queue] == [open_item.pk]  # not the item already settled as correct
