@@ -215,7 +215,7 @@ def test_the_queue_keeps_a_blind_item_that_others_verdicts_moved(reviewer_client
 @pytest.mark.django_db
 def test_the_queue_of_an_open_article_leaves_out_items_others_settled(reviewer_client):
     article = article_with_revision(body=BODY, title="Jobs")
-    settled = item_on(article, SENTENCE_1, status="correct")
+    item_on(article, SENTENCE_1, status="correct")  # settled by others: not in the queue
     open_item = item_on(article, SENTENCE_2)
 
     queue = reviewer_client.get("/api/v1/queue/").json()["results"]
