@@ -127,7 +127,7 @@ def test_malformed_json_ld_writes_nothing_even_after_good_reviews(tmp_path, edit
     path = tmp_path / "broken.json"
     path.write_text(json.dumps([review(1), review(2)])[:-40] + "{oops")
 
-    out, err, code = run(path)
+    _out, err, code = run(path)
 
     assert code == 2
     assert "Nothing was imported: malformed JSON-LD" in err
@@ -160,7 +160,7 @@ def test_one_json_object_over_the_document_limit_is_refused_with_the_fix(tmp_pat
     path = tmp_path / "feed.json"
     path.write_text(json.dumps({"@type": "DataFeed", "dataFeedElement": [review(n) for n in range(100)]}))
 
-    out, err, code = run(path)
+    _out, err, code = run(path)
 
     assert code == 2 and "top-level JSON array or as JSON Lines" in err
     assert FactCheck.objects.count() == 0
