@@ -99,8 +99,8 @@ def factcheck_candidates(
             )
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_limit(%s)", [TRIGRAM_THRESHOLD])
-            seen = {row.id for row in rows}
-            rows += [row for row in _fetch(trigram, [text, text, *params, limit]) if row.id not in seen]
+            seen = {row[0] for row in rows}
+            rows += [row for row in _fetch(trigram, [text, text, *params, limit]) if row[0] not in seen]
         return _as_candidates(rows[:limit])
     if connection.vendor == "sqlite":
         sql = (
