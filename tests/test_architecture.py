@@ -137,8 +137,9 @@ def test_no_application_module_is_over_500_lines(package):
 
 
 # Each engine package and the project packages it may import: plain Python, runnable without Django.
+# The encoder runtime is shared by extraction (the claims model) and matching.
 ENGINE_PACKAGES = {
-    "workers.extraction": (),
+    "workers.extraction": ("workers.encoder",),
     "workers.encoder": (),
     "workers.matching": ("workers.encoder",),
 }
