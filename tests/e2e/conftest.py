@@ -70,12 +70,16 @@ def _chromium():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """``new_page(user=None)``: a page in a fresh browser context, logged in as ``user`` if given
-    (by the session cookie Django's test client makes: the login form has its own test)."""
+    """``new_page(user=None, width=1280, height=860)``: a page in a fresh browser context, logged in
+    as ``user`` if given (by the session cookie Django's test client makes: the login form has its
+    own test)."""
     contexts = []
 
-    def open_page(user=None):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 860})
+    def open_page(user=None, *, width: int = 1280, height: int = 860, bypass_csp: bool = False):
+        # bypass_csp: only for injecting a test tool (axe-core) into the page; the CSP test never sets it.
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height}, bypass_csp=bypass_csp
+        )
         context.set_default_timeout(10_000)
         if user is not None:
             from django.test import Client

@@ -267,7 +267,10 @@
         for (const item of covering) if (item.end === end) lastSegmentOf.set(item.id, span);
         const starting = covering.filter((item) => item.start === start && !firstSegmentOf.has(item.id));
         for (const item of starting) firstSegmentOf.set(item.id, span);
-        if (starting.length) span.dataset.itemStart = starting.map((item) => item.id).join(" ");
+        if (starting.length) {
+          span.dataset.itemStart = starting.map((item) => item.id).join(" ");
+          nameHighlight(span, starting.find((item) => !item.dismissed) || starting[0]);
+        }
       }
       fragment.appendChild(span);
       for (const quote of speakerAt.get(end) || []) {
@@ -288,6 +291,24 @@
     container.removeAttribute("aria-busy");
     renderOrphans();
     renderCounts();
+  }
+
+  /**
+   * The first piece of an item is where the keyboard reaches it: a button (Tab, then Enter or
+   * Space) named by kind, status, speaker and whether I reviewed it, and marked by its status
+   * (? ✓ ✗, review.css) so the status is not told by colour alone.
+   */
+  function nameHighlight(span, item) {
+    const status = item.dismissed ? `not a ${item.kind}` : item.status;
+    const parts = [`${item.kind === "claim" ? "Claim" : "Quote"}, ${status}`];
+    if (item.kind === "quote") parts.push(`speaker ${item.speaker || "unknown"}`);
+    if (state.mine.has(item.id)) parts.push("reviewed by you");
+    const words = item.text.length > 80 ? item.text.slice(0, 77) + "…" : item.text;
+    span.tabIndex = 0;
+    span.setAttribute("role", "button");
+    span.setAttribute("aria-label", `${parts.join(", ")}: ${words}`);
+    span.dataset.focusItem = String(item.id);
+    if (!item.dismissed) span.dataset.mark = item.status;
   }
 
   function renderOrphans() {
@@ -334,7 +355,7 @@
 
   // --- Selecting an item and the side panel ---------------------------------------------
 
-  function select(itemId, { scroll = true } = {}) {
+  function select(itemId, { scroll = true, focus = false } = {}) {
     const item = state.items.get(itemId);
     if (!item) return;
     const changed = state.selectedId !== itemId;
@@ -343,10 +364,11 @@
     for (const span of document.querySelectorAll("#article-text [data-items]")) {
       if (span.dataset.items.split(" ").includes(String(itemId))) span.classList.add("selected");
     }
-    if (scroll) {
-      const first = document.querySelector(`#article-text [data-item-start~="${itemId}"]`);
-      if (first) first.scrollIntoView({ block: "nearest", behavior: "smooth" });
-    }
+    $("panel").classList.remove("collapsed");
+    const first = document.querySelector(`#article-text [data-item-start~="${itemId}"]`);
+    if (scroll && first) first.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    // Keys move the focus with the selection, so a screen reader says which item is picked.
+    if (focus && first && first.dataset.focusItem === String(itemId)) first.focus({ preventScroll: true });
     $("end-of-article").hidden = true;
     if (changed) {
       $("conflict").hidden = true;
@@ -772,7 +794,7 @@
     let next;
     if (at === -1) next = direction > 0 ? 0 : order.length - 1;
     else next = Math.min(order.length - 1, Math.max(0, at + direction));
-    select(order[next].id);
+    select(order[next].id, { focus: true });
   }
 
   function onKey(event) {
@@ -794,7 +816,7 @@
       u: () => submitVerdict("unverified", { stay: event.shiftKey }),
       n: () => {
         const next = nextUnreviewed();
-        if (next) select(next.id);
+        if (next) select(next.id, { focus: true });
         else showEndOfArticle();
       },
       x: () => {
@@ -874,6 +896,17 @@
       const live = covering.filter((item) => !item.dismissed);
       const pick = innermost(live.length ? live : covering);
       if (pick) select(pick.id, { scroll: false });
+    });
+    $("article-text").addEventListener("keydown", (event) => {
+      const target = event.target.closest && event.target.closest("[data-focus-item]");
+      if (!target || (event.key !== "Enter" && event.key !== " ")) return;
+      event.preventDefault();
+      select(Number(target.dataset.focusItem), { scroll: false });
+    });
+    $("sheet-toggle").addEventListener("click", () => {
+      const collapsed = $("panel").classList.toggle("collapsed");
+      $("sheet-toggle").textContent = collapsed ? "Show the panel" : "Hide the panel";
+      $("sheet-toggle").setAttribute("aria-expanded", String(!collapsed));
     });
     document.addEventListener("selectionchange", onSelectionChange);
     document.addEventListener("keydown", onKey);
