@@ -1,0 +1,143 @@
+"""The fact-check library at scale: import speed, and matching one claim against it in the database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/DB python -m benchmarks.factcheck_library [--records 100000]
+
+Against a migrated database it may empty (its FactCheck table is cleared first). Steps:
+
+1. writes ``--records`` ClaimReview JSON Lines records (synthetic claims over a 4,000-word vocabulary)
+   and times ``manage.py import_factchecks`` on them, then a second run (which must import nothing);
+2. for ``--queries`` claims (paraphrases of library rows), times the candidate query
+   (``factcheck_candidates``: the database's full-text search, its ``LIMIT 50``) = database time;
+3. embeds the candidates those queries return (as the embedding task would have) and times the
+   worker's whole step per claim: candidates, ``rank()`` with the stored vectors, one thread.
+
+Prints one line per figure and, last, a JSON object of all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from annotations.models import FactCheck  # noqa: E402
+from annotations.selectors.factchecks import factcheck_candidates  # noqa: E402
+from annotations.services.factchecks import factchecks_store_embeddings  # noqa: E402
+from workers.encoder import get_encoder, vector_to_bytes  # noqa: E402
+from workers.matching import embed_facts  # noqa: E402
+from workers.matching_tasks import engine_ranker  # noqa: E402
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def vocabulary(rng: random.Random, size: int = 4000) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "de", "pa", "ri", "mo", "gu", "fe", "ta", "bo"]
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def claim(rng: random.Random, words: list[str]) -> str:
+    return " ".join(rng.choice(words) for _ in range(rng.randint(8, 16))) + f" {rng.randint(1, 99)} percent"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--skip-import", action="store_true", help="Time the queries on the rows already there.")
+    args = parser.parse_args()
+    rng = random.Random(17)
+    words = vocabulary(rng)
+    user, _ = get_user_model().objects.get_or_create(username="bench-importer")
+    user.groups.add(Group.objects.get_or_create(name="editor")[0])
+    claims = [claim(rng, words) for _ in range(args.records)]
+    figures: dict[str, float] = {"records": args.records, "vendor": connection.vendor}
+    if not args.skip_import:
+        import_twice(claims, user=user, rng=rng, figures=figures)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE annotations_factcheck")
+    match_queries(claims, words=words, rng=rng, figures=figures, count=args.queries)
+    print(json.dumps(figures))
+
+
+def import_twice(claims: list[str], *, user, rng: random.Random, figures: dict) -> None:
+    FactCheck.objects.all().delete()
+
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as feed:
+        for n, text in enumerate(claims):
+            feed.write(json.dumps({
+                "@type": "ClaimReview", "url": f"https://checks.example/{n}", "claimReviewed": text,
+                "datePublished": "2024-01-02", "author": {"name": "Bench Checkers"},
+                "reviewRating": {"ratingValue": rng.randint(1, 5), "bestRating": 5, "worstRating": 1},
+            }) + "\n")
+    for run in ("first", "second"):
+        out = io.StringIO()
+        started = time.perf_counter()
+        call_command("import_factchecks", feed.name, "--as", user.username, "--no-progress", stdout=out)
+        seconds = time.perf_counter() - started
+        figures[f"import_{run}_seconds"] = round(seconds, 2)
+        figures[f"import_{run}_records_per_s"] = round(len(claims) / seconds)
+        print(f"import ({run} run): {out.getvalue().strip()}", flush=True)
+    os.unlink(feed.name)
+
+
+def match_queries(claims: list[str], *, words: list[str], rng: random.Random, figures: dict, count: int) -> None:
+    queries = []
+    for text in rng.sample(claims, count):
+        tokens = text.split()
+        tokens[rng.randrange(len(tokens) - 2)] = rng.choice(words)  # a paraphrase: one word changed
+        queries.append(" ".join(tokens))
+    database_ms, candidate_ids = [], set()
+    for query in queries:
+        started = time.perf_counter()
+        rows = factcheck_candidates(text=query)
+        database_ms.append((time.perf_counter() - started) * 1000)
+        candidate_ids.update(row.id for row in rows)
+    figures["db_p50_ms"] = round(statistics.median(database_ms), 2)
+    figures["db_p95_ms"] = round(percentile(database_ms, 0.95), 2)
+    print(f"candidate query (LIMIT 50): p50 {figures['db_p50_ms']} ms, p95 {figures['db_p95_ms']} ms", flush=True)
+
+    encoder = get_encoder()
+    rows = list(FactCheck.objects.filter(pk__in=candidate_ids).only("id", "claim_text", "title"))
+    vectors = embed_facts([row.claim_text for row in rows], encoder)
+    factchecks_store_embeddings(
+        vectors=[(row.pk, vector_to_bytes(v)) for row, v in zip(rows, vectors, strict=True)], version=encoder.version
+    )
+    ranker, _version = engine_ranker(encoder)
+    ranker(queries[0], factcheck_candidates(text=queries[0]))  # warm the session
+    total_ms, hits = [], 0
+    for query in queries:
+        started = time.perf_counter()
+        found = ranker(query, factcheck_candidates(text=query))
+        total_ms.append((time.perf_counter() - started) * 1000)
+        hits += bool(found)
+    figures["end_to_end_p50_ms"] = round(statistics.median(total_ms), 2)
+    figures["end_to_end_p95_ms"] = round(percentile(total_ms, 0.95), 2)
+    print(f"worker step (candidates + rank, stored vectors): p50 {figures['end_to_end_p50_ms']} ms, "
+          f"p95 {figures['end_to_end_p95_ms']} ms ({hits}/{len(queries)} queries ranked something)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
