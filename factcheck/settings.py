@@ -204,6 +204,10 @@ EXTRACTION_RUNNING_DEADLINE_SECONDS = env.int("EXTRACTION_RUNNING_DEADLINE_SECON
 EXTRACTION_SWEEP_INTERVAL_SECONDS = env.int("EXTRACTION_SWEEP_INTERVAL_SECONDS", default=60)
 # Sentences scoring at least this are stored as claims (None: the engine's tuned default).
 CLAIM_SCORE_THRESHOLD = env.float("CLAIM_SCORE_THRESHOLD", default=None)
+# How claims are scored: "encoder" (sentence encoder + calibrated head) or "fast" (the sparse
+# model alone, for bulk backfills). Recorded in every claim's extractor version; a worker whose
+# models are missing or corrupt stops at start (workers/startup.py).
+CLAIMS_MODE = env.str("CLAIMS_MODE", default="encoder")
 
 # --- Review ---------------------------------------------------------------------------------
 # Agreeing reviews (correct or disputed) that set an item's status without an editor's

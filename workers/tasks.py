@@ -87,7 +87,8 @@ def sweep_extraction_jobs() -> int:
 
 def _engine_options() -> dict:
     threshold = settings.CLAIM_SCORE_THRESHOLD
-    return {} if threshold is None else {"claim_threshold": threshold}
+    options = {"mode": settings.CLAIMS_MODE}
+    return options if threshold is None else {**options, "claim_threshold": threshold}
 
 
 def _fail_quietly(job_id: int, error: str) -> None:

@@ -16,9 +16,12 @@ from typing import TextIO
 from workers.extraction.engine import extract
 from workers.extraction.html import document_from_html
 from workers.extraction.jsonl import extraction_to_json
+from workers.extraction.scoring import MODES
 
 
-def run_jsonl(in_stream: TextIO, out_stream: TextIO, *, claim_threshold: float | None = None) -> int:
+def run_jsonl(
+    in_stream: TextIO, out_stream: TextIO, *, claim_threshold: float | None = None, mode: str | None = None
+) -> int:
     """Extract from every ``{"id", "text"}`` or ``{"id", "html"}`` line of ``in_stream``; write one
     JSON line per input.
 
@@ -27,7 +30,9 @@ def run_jsonl(in_stream: TextIO, out_stream: TextIO, *, claim_threshold: float |
     was wrong.
     Returns how many records were written.
     """
-    options = {} if claim_threshold is None else {"claim_threshold": claim_threshold}
+    options: dict = {"mode": mode}
+    if claim_threshold is not None:
+        options["claim_threshold"] = claim_threshold
     written = 0
     for line_number, line in enumerate(in_stream, 1):
         if not line.strip():
@@ -55,9 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the process exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=None, help="lowest check-worthiness of a claim")
+    parser.add_argument("--mode", choices=MODES, default=None, help="claims mode (default: $CLAIMS_MODE, else encoder)")
     args = parser.parse_args(argv)
     try:
-        run_jsonl(sys.stdin, sys.stdout, claim_threshold=args.threshold)
+        run_jsonl(sys.stdin, sys.stdout, claim_threshold=args.threshold, mode=args.mode)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

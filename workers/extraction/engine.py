@@ -1,49 +1,61 @@
 """The extraction engine: check-worthy claims and direct quotes of a text, anchored to offsets.
 
 ``extract(text)`` splits the text into sentences (``segmentation``), scores each with the
-shipped check-worthiness model (``checkworthiness``), keeps those at or over the threshold as
-claims with their facets (``facets``), and finds direct quotes with their speakers (``quotes``).
-Pure Python: no Django, no numerical library, no download at run time.
+claim scorer of the mode (``scoring``: the encoder head by default, the sparse model alone in
+``fast`` mode), keeps those at or over the threshold as claims with their facets (``facets``),
+and finds direct quotes with their speakers (``quotes``). No Django, no download at run time.
 """
 
 from __future__ import annotations
 
-from workers.extraction.checkworthiness import load_model
 from workers.extraction.facets import claim_facets
 from workers.extraction.names import NameIndex
 from workers.extraction.quotes import extract_quotes
+from workers.extraction.scoring import RULES_VERSION, get_scorer
 from workers.extraction.segmentation import split_sentences
 from workers.extraction.types import ClaimSpan, Extraction
 
-# Bump when segmentation, quote or facet rules change; the model part follows the model file.
-RULES_VERSION = 8
-_MODEL = load_model()
-EXTRACTOR_VERSION = f"rules-{RULES_VERSION}+model-{_MODEL.digest[:12]}"
-DEFAULT_CLAIM_THRESHOLD = _MODEL.threshold
+__all__ = ["RULES_VERSION", "extract", "extractor_version"]
 # Shorter sentences ("Thank you.", "Yes.") carry nothing to check.
 _MIN_CLAIM_WORDS = 4
 
 
-def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
+def extractor_version(mode: str | None = None) -> str:
+    """The version stored with every claim of ``mode`` (rules, mode and model digests)."""
+    return get_scorer(mode).version
+
+
+def extract(text: str, *, claim_threshold: float | None = None, mode: str | None = None) -> Extraction:
     """Claims and quotes of ``text``; every span satisfies ``text[span.start:span.end] == span.text``.
 
     ``claim_threshold`` is the lowest check-worthiness (0..1) of a returned claim; by default the
-    threshold tuned on the training data, stored with the model.
+    threshold chosen on the training data, stored with the model. ``mode`` is ``"encoder"`` or
+    ``"fast"`` (default: ``$CLAIMS_MODE``, else ``"encoder"``; see ``scoring``).
     """
-    threshold = DEFAULT_CLAIM_THRESHOLD if claim_threshold is None else claim_threshold
+    scorer = get_scorer(mode)
+    threshold = scorer.threshold if claim_threshold is None else claim_threshold
     names = NameIndex(text)
+    candidates = [
+        sentence
+        for sentence in split_sentences(text)
+        if not sentence.junk and len(text[sentence.start : sentence.end].split()) >= _MIN_CLAIM_WORDS
+    ]
+    scores = scorer.score_many([text[sentence.start : sentence.end] for sentence in candidates])
     claims: list[ClaimSpan] = []
-    for sentence in split_sentences(text):
-        if sentence.junk:
-            continue
+    for sentence, score in zip(candidates, scores, strict=True):
         sentence_text = text[sentence.start : sentence.end]
-        if len(sentence_text.split()) < _MIN_CLAIM_WORDS:
-            continue
-        score = _MODEL.score(sentence_text)
         if score >= threshold:
             claims.append(ClaimSpan(
                 start=sentence.start, end=sentence.end, text=sentence_text, score=round(score, 4),
                 facets=claim_facets(sentence_text, names, sentence.start),
             ))
     quotes = extract_quotes(text, names)
-    return Extraction(claims=claims, quotes=quotes, version=EXTRACTOR_VERSION)
+    return Extraction(claims=claims, quotes=quotes, version=scorer.version)
+
+
+def __getattr__(name: str) -> str:
+    # EXTRACTOR_VERSION names the default mode's models, so it is read (and the models checked)
+    # on first use rather than at import: importing the engine loads no model.
+    if name == "EXTRACTOR_VERSION":
+        return extractor_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 Where one rule uses only part of a concept (fewer titles, fewer month abbreviations), that part is a
 named subset that the fuller list is built from, and its comment says what the fuller list would change.
-Changing a list changes the rules: bump ``RULES_VERSION`` in ``engine``.
+Changing a list changes the rules: bump ``RULES_VERSION`` in ``scoring``.
 """
 
 from __future__ import annotations

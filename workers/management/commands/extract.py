@@ -11,9 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from workers.extraction import clean_text, extract
+from workers.extraction import MODES, clean_text, extract
 from workers.extraction.cli import run_jsonl
 from workers.extraction.html import document_from_html
 
@@ -25,12 +26,17 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="*", help="Text or HTML files to extract from (a table each).")
         parser.add_argument("--jsonl", action="store_true", help="Read JSON lines on stdin, write JSON lines.")
         parser.add_argument("--threshold", type=float, default=None, help="Lowest check-worthiness of a claim.")
+        parser.add_argument("--mode", choices=MODES, default=None, help="Claims mode (default: CLAIMS_MODE setting).")
         parser.add_argument(
             "--clean", action="store_true", help="Remove page junk from files first, as ingestion does."
         )
 
-    def handle(self, *args, files: list[str], jsonl: bool, threshold: float | None, clean: bool, **options) -> None:
-        engine_options = {} if threshold is None else {"claim_threshold": threshold}
+    def handle(
+        self, *args, files: list[str], jsonl: bool, threshold: float | None, clean: bool, mode: str | None, **options
+    ) -> None:
+        engine_options: dict = {"mode": mode or settings.CLAIMS_MODE}
+        if threshold is not None:
+            engine_options["claim_threshold"] = threshold
         if jsonl:
             self._jsonl(engine_options)
         elif files:
@@ -41,7 +47,8 @@ class Command(BaseCommand):
 
     def _jsonl(self, engine_options: dict) -> None:
         try:
-            run_jsonl(sys.stdin, sys.stdout, claim_threshold=engine_options.get("claim_threshold"))
+            threshold = engine_options.get("claim_threshold")
+            run_jsonl(sys.stdin, sys.stdout, claim_threshold=threshold, mode=engine_options["mode"])
         except ValueError as exc:
             raise CommandError(str(exc)[:1].upper() + str(exc)[1:]) from exc
 

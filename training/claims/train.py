@@ -1,0 +1,193 @@
+"""Train the encoder-mode claim head and write ``workers/extraction/models/claims_head.json``.
+
+Usage (from the project root, in a training environment with scikit-learn; see
+``requirements-train.txt`` beside this file; the service itself never needs scikit-learn):
+
+    nice python training/claims/train.py --data ../shared/datasets/checkworthiness
+
+The head scores a sentence from two inputs: the shared sentence encoder's unit vector
+(``workers.encoder``, 384 numbers, frozen) and the logit of the sparse model's score
+(``workers.extraction.checkworthiness``). Everything is chosen on the training split only:
+
+1. out-of-fold sparse scores: the sparse model (same features, same C as shipped) is refitted
+   on 4/5 of train and scores the other 1/5, five times, so the head never sees a sparse score
+   of a sentence the sparse model was fitted on;
+2. the head's regularisation C by 5-fold cross-validated average precision;
+3. a Platt scaling (a, b) of the head's out-of-fold decision values, so the score is a
+   calibrated 0..1 probability;
+4. the claim threshold: the calibrated score with the best out-of-fold F1 of the "Yes" class.
+
+Then the head is refitted on all of train and written as plain JSON (no pickle) with the
+SHA-256 of the encoder model and of the sparse model it was trained against, and a SHA-256 of
+its own numbers, all checked when the engine loads it. The dev splits, when present, are scored
+once at the end for information; they take no part in any choice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import normalize
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from workers.encoder import load_encoder  # noqa: E402
+from workers.extraction.checkworthiness import MODEL_PATH as SPARSE_PATH  # noqa: E402
+from workers.extraction.checkworthiness import load_model, sentence_features  # noqa: E402
+from workers.extraction.claimhead import CLAIMS_ENCODER_FOLDER, HEAD_PATH, weights_digest  # noqa: E402
+
+SEED = 0
+FOLDS = 5
+SPARSE_C = 3.0  # as shipped (scripts/train_checkworthiness.py chose it by CV)
+HEAD_C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+DEV_SPLITS = ("dev", "official_dev", "official_devtest")
+
+
+def load_split(data_dir: Path, split: str) -> tuple[list[str], np.ndarray]:
+    """Sentences and 0/1 labels of one CheckThat! split."""
+    with open(data_dir / f"ct24_english_{split}.tsv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return [row["Text"] for row in rows], np.array([row["class_label"] == "Yes" for row in rows], dtype=int)
+
+
+def embed(sentences: list[str], cache: Path | None, tag: str) -> np.ndarray:
+    """Encoder vectors of ``sentences`` (cached under ``cache`` by split and encoder version)."""
+    encoder = load_encoder(CLAIMS_ENCODER_FOLDER, threads=2)
+    path = cache / f"{tag}-{encoder.version}-{len(sentences)}.npy" if cache else None
+    if path is not None and path.exists():
+        return np.load(path)
+    started = time.perf_counter()
+    vectors = encoder.embed(sentences)
+    print(f"embedded {len(sentences)} {tag} sentences in {time.perf_counter() - started:.0f} s", flush=True)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+    return vectors
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def best_threshold(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """The score threshold with the highest F1 of the positive class, and that F1."""
+    best = (0.5, -1.0)
+    for threshold in np.unique(np.round(scores, 3)):
+        f1 = f1_score(labels, scores >= threshold)
+        if f1 > best[1]:
+            best = (float(threshold), float(f1))
+    return best
+
+
+def out_of_fold_sparse(sentences: list[str], labels: np.ndarray, folds: list) -> np.ndarray:
+    """Sparse-model scores of train, each from a model fitted without that sentence's fold."""
+    matrix_rows = [dict.fromkeys(sentence_features(s), 1) for s in sentences]
+    scores = np.zeros(len(labels))
+    for train_rows, test_rows in folds:
+        vectorizer = DictVectorizer()
+        fitted = normalize(vectorizer.fit_transform([matrix_rows[i] for i in train_rows]))
+        model = LogisticRegression(C=SPARSE_C, max_iter=3000, class_weight="balanced")
+        model.fit(fitted, labels[train_rows])
+        held_out = normalize(vectorizer.transform([matrix_rows[i] for i in test_rows]))
+        scores[test_rows] = model.predict_proba(held_out)[:, 1]
+    return scores
+
+
+def head_features(vectors: np.ndarray, sparse_scores: np.ndarray) -> np.ndarray:
+    return np.hstack([vectors.astype(np.float64), logit(sparse_scores)[:, None]])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True, help="folder with ct24_english_train.tsv")
+    parser.add_argument("--out", type=Path, default=HEAD_PATH, help="where to write the head JSON")
+    parser.add_argument("--cache", type=Path, default=None, help="folder to cache sentence vectors in")
+    args = parser.parse_args()
+    print(f"seed {SEED}, {FOLDS} folds, sparse C {SPARSE_C}, head C grid {HEAD_C_GRID}", flush=True)
+
+    sentences, labels = load_split(args.data, "train")
+    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(sentences, labels))
+    vectors = embed(sentences, args.cache, "train")
+    sparse_oof = out_of_fold_sparse(sentences, labels, folds)
+    print(f"out-of-fold sparse model: AP {average_precision_score(labels, sparse_oof):.3f}", flush=True)
+    features = head_features(vectors, sparse_oof)
+
+    results = []
+    for regularisation in HEAD_C_GRID:
+        decision = np.zeros(len(labels))
+        for train_rows, test_rows in folds:
+            head = LogisticRegression(C=regularisation, max_iter=5000).fit(features[train_rows], labels[train_rows])
+            decision[test_rows] = head.decision_function(features[test_rows])
+        ap = average_precision_score(labels, decision)
+        print(f"head C={regularisation}: cross-validated AP {ap:.4f}", flush=True)
+        results.append((ap, regularisation, decision))
+    cv_ap, regularisation, decision = max(results, key=lambda result: result[0])
+
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(decision[:, None], labels)
+    scale, shift = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    calibrated = 1.0 / (1.0 + np.exp(-(scale * decision + shift)))
+    threshold, cv_f1 = best_threshold(calibrated, labels)
+    print(f"chosen C={regularisation}; Platt a={scale:.4f} b={shift:.4f}; "
+          f"threshold {threshold:.3f} (cross-validated F1 {cv_f1:.4f}, AP {cv_ap:.4f})", flush=True)
+
+    # Fitted on out-of-fold sparse scores: at run time the shipped sparse model meets sentences
+    # it was not fitted on, and its in-sample scores of train are overconfident.
+    sparse = load_model(SPARSE_PATH)
+    head = LogisticRegression(C=regularisation, max_iter=5000).fit(features, labels)
+    weights = [round(float(w), 6) for w in head.coef_[0]]
+    numbers = {
+        "vector_weights": weights[:-1],
+        "sparse_logit_weight": weights[-1],
+        "intercept": round(float(head.intercept_[0]), 6),
+        "platt_scale": round(scale, 6),
+        "platt_shift": round(shift, 6),
+        "threshold": round(threshold, 4),
+    }
+    encoder = load_encoder(CLAIMS_ENCODER_FOLDER)
+    payload = {
+        "format": "claims-head-1",
+        "trained_on": "CheckThat! 2024 Task 1 English, train split",
+        "made_by": "training/claims/train.py",
+        "seed": SEED,
+        "regularisation": regularisation,
+        "cross_validated_f1": round(cv_f1, 4),
+        "cross_validated_ap": round(cv_ap, 4),
+        "encoder_model_sha256": encoder.manifest.model_sha256,
+        "sparse_model_sha256": sparse.digest,
+        "numbers": numbers,
+        "numbers_sha256": weights_digest(numbers),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB, sha256 {digest[:12]})", flush=True)
+
+    from workers.extraction.claimhead import load_head
+
+    shipped = load_head(args.out)
+    for split in DEV_SPLITS:
+        if not (args.data / f"ct24_english_{split}.tsv").exists():
+            continue
+        dev_sentences, dev_labels = load_split(args.data, split)
+        scores = shipped.score_vectors(embed(dev_sentences, args.cache, split),
+                                       np.array([sparse.score(s) for s in dev_sentences]))
+        print(f"{split}: F1 {f1_score(dev_labels, scores >= shipped.threshold):.3f} at the shipped threshold, "
+              f"AP {average_precision_score(dev_labels, scores):.3f} (sentence level, no engine rules)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

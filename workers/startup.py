@@ -1,0 +1,25 @@
+"""Worker start: load and check the claim models before the worker takes a single task.
+
+Connected to Celery's ``worker_init`` (the main process, before the pool forks) by
+``workers.apps``: a missing or corrupt model file stops the worker at start with
+``ClaimModelUnavailable`` naming the file, instead of failing every job later. The pool
+processes inherit the loaded models, so each worker loads them once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+
+from workers.extraction import get_scorer
+
+logger = logging.getLogger(__name__)
+
+
+def load_claim_models(**kwargs) -> None:
+    """Load the claim scorer of ``settings.CLAIMS_MODE``; raise if its models cannot be used."""
+    started = time.perf_counter()
+    scorer = get_scorer(settings.CLAIMS_MODE)
+    logger.info("Claim models loaded in %.2f s: %s", time.perf_counter() - started, scorer.version)
