@@ -13,13 +13,21 @@ import time
 
 from django.conf import settings
 
-from workers.extraction import get_scorer
+from workers.extraction import ClaimModelUnavailable, get_scorer
 
 logger = logging.getLogger(__name__)
 
 
 def load_claim_models(**kwargs) -> None:
-    """Load the claim scorer of ``settings.CLAIMS_MODE``; raise if its models cannot be used."""
+    """Load the claim scorer of ``settings.CLAIMS_MODE``; stop the process if its models cannot be used.
+
+    ``SystemExit``, not the error itself: Celery logs and swallows an ``Exception`` raised by a
+    signal handler and would start the worker anyway.
+    """
     started = time.perf_counter()
-    scorer = get_scorer(settings.CLAIMS_MODE)
+    try:
+        scorer = get_scorer(settings.CLAIMS_MODE)
+    except (ClaimModelUnavailable, ValueError) as exc:
+        logger.critical("The worker cannot score claims: %s", exc)
+        raise SystemExit(f"The worker cannot score claims: {exc}") from exc
     logger.info("Claim models loaded in %.2f s: %s", time.perf_counter() - started, scorer.version)
