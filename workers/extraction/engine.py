@@ -18,6 +18,10 @@ from workers.extraction.types import ClaimSpan, Extraction
 __all__ = ["RULES_VERSION", "extract", "extractor_version"]
 # Shorter sentences ("Thank you.", "Yes.") carry nothing to check.
 _MIN_CLAIM_WORDS = 4
+# The encoder scores a few hundred sentences a second on one core: past this many candidate
+# sentences (a book-length paste, a data dump) a text is scored in the fast mode, so that its job
+# ends well inside the task's time limit. The stored version says so: it is the fast mode's.
+ENCODER_MAX_SENTENCES = 3_000
 
 
 def extractor_version(mode: str | None = None) -> str:
@@ -30,16 +34,19 @@ def extract(text: str, *, claim_threshold: float | None = None, mode: str | None
 
     ``claim_threshold`` is the lowest check-worthiness (0..1) of a returned claim; by default the
     threshold chosen on the training data, stored with the model. ``mode`` is ``"encoder"`` or
-    ``"fast"`` (default: ``$CLAIMS_MODE``, else ``"encoder"``; see ``scoring``).
+    ``"fast"`` (default: ``$CLAIMS_MODE``, else ``"encoder"``; see ``scoring``); a text of more
+    than ``ENCODER_MAX_SENTENCES`` candidate sentences is scored in the fast mode.
     """
     scorer = get_scorer(mode)
-    threshold = scorer.threshold if claim_threshold is None else claim_threshold
     names = NameIndex(text)
     candidates = [
         sentence
         for sentence in split_sentences(text)
         if not sentence.junk and len(text[sentence.start : sentence.end].split()) >= _MIN_CLAIM_WORDS
     ]
+    if scorer.mode == "encoder" and len(candidates) > ENCODER_MAX_SENTENCES:
+        scorer = get_scorer("fast")
+    threshold = scorer.threshold if claim_threshold is None else claim_threshold
     scores = scorer.score_many([text[sentence.start : sentence.end] for sentence in candidates])
     claims: list[ClaimSpan] = []
     for sentence, score in zip(candidates, scores, strict=True):

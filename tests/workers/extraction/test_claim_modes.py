@@ -121,3 +121,16 @@ def test_worker_start_stops_on_a_broken_model(tmp_path, monkeypatch, settings) -
         startup.load_claim_models()
     settings.CLAIMS_MODE = "fast"
     startup.load_claim_models()  # the fast mode needs no head
+
+
+def test_a_text_past_the_encoders_sentence_limit_is_scored_in_fast_mode(monkeypatch) -> None:
+    from workers.extraction import engine
+
+    text = "Unemployment fell to 4.1 percent in June. Exports rose by 12 percent last year. " * 2
+    assert extract(text, mode="encoder").version == extractor_version("encoder")
+
+    monkeypatch.setattr(engine, "ENCODER_MAX_SENTENCES", 3)
+    past_limit = extract(text, mode="encoder")
+
+    assert past_limit.version == extractor_version("fast")
+    assert past_limit.claims == extract(text, mode="fast").claims

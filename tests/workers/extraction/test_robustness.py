@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from workers.extraction import Extraction, extract
 from workers.extraction.cli import run_jsonl
+from workers.extraction.engine import extractor_version
 
 
 def _assert_anchored(text: str, result: Extraction) -> None:
@@ -55,9 +56,10 @@ def test_one_megabyte_article_in_a_few_seconds() -> None:
     )
     text = paragraph * (1_000_000 // len(paragraph) + 1)
     started = time.perf_counter()
-    # The fast mode: the encoder scores about 300 sentences a second, so a megabyte (25,000
-    # sentences) is a bulk job for the fast mode, not a 20-second one for the encoder.
-    result = extract(text, mode="fast")
+    # In the default mode too: past ENCODER_MAX_SENTENCES (a megabyte is 25,000 sentences) the
+    # engine scores in the fast mode, and says so in the version.
+    result = extract(text)
+    assert result.version == extractor_version("fast")
     assert time.perf_counter() - started < 20
     assert len(result.quotes) > 1000 and len(result.claims) > 1000
     _assert_anchored(text, result)
