@@ -676,23 +676,20 @@
       return;
     }
     const result = await api("POST", itemPath(item) + "dismiss/", { reason }, ifMatch(item));
-    if (result.ok) {
-      say(`Marked ${item.kind} ${item.id} not a claim.`, "ok");
-      updateItem(result.data);
-    } else if (result.status === 412 && result.data && result.data.current) {
-      updateItem(result.data.current);
-      say("Not saved: someone changed the item first. Look at it again, then retry.", "error");
-    } else {
-      say("Not saved. " + errorMessage(result), "error");
-    }
+    showItemWrite(result, `Marked ${item.kind} ${item.id} not a claim.`);
   }
 
   async function restoreSelected() {
     const item = state.items.get(state.selectedId);
     if (!item) return;
     const result = await api("POST", itemPath(item) + "restore/", undefined, ifMatch(item));
+    showItemWrite(result, `${item.kind} ${item.id} is back: "not a ${item.kind}" undone.`);
+  }
+
+  // The answer to a write on the item itself (If-Match): the item as it is now, and what happened.
+  function showItemWrite(result, savedMessage) {
     if (result.ok) {
-      say(`${item.kind} ${item.id} is back: "not a ${item.kind}" undone.`, "ok");
+      say(savedMessage, "ok");
       updateItem(result.data);
     } else if (result.status === 412 && result.data && result.data.current) {
       updateItem(result.data.current);
