@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from factcheck.roles import EDITOR, user_has_role
+from integrations.management.editors import command_editor
 from integrations.services.imports import (
     FORMATS,
     ImportSummary,
@@ -36,11 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar (it goes to stderr).")
 
     def handle(self, *args, path: str, username: str, format: str | None, no_progress: bool, **options) -> None:
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"No active user '{username}'. Create one: manage.py adduser {username} --role editor")
-        if not user_has_role(user, EDITOR):
-            raise CommandError(f"'{username}' is not an editor; only editors ingest articles.")
+        user = command_editor(username, only_editors="only editors ingest articles")
         if path == "-":
             records = records_from_stream(text_stream(sys.stdin.buffer), fmt=format or "jsonl", origin="<stdin>")
         else:
