@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from annotations import selectors
-from annotations.models import Article, ExtractionJob, Item
+from annotations.models import Article, ExtractionJob, Item, Review
+from annotations.rules.visibility import others_reviews_shown
+from annotations.selectors import workload
 from annotations.selectors.factchecks import items_with_match
+from annotations.selectors.reviews import status_shown_condition
 
 # What a list of claims or quotes may be ordered by (``?ordering=``), wherever it is listed.
 ITEM_ORDERING = ["id", "start", "score", "created_at", "updated_at", "status"]
@@ -45,10 +51,31 @@ class ItemFilter(django_filters.FilterSet):
     has_match = django_filters.BooleanFilter(
         method="filter_has_match", help_text="Whether it matched an earlier fact-check you may see."
     )
+    # The desk dashboard's figures (/review/desk/), each the list behind one of them.
+    dismissed = django_filters.BooleanFilter(field_name="dismissed", help_text='Marked "not a claim".')
+    waiting_second = django_filters.BooleanFilter(
+        method="filter_waiting_second",
+        help_text="Waiting for a second review: no editor's decision, at least one correct or disputed current "
+        "review and fewer than the quorum (items whose reviews you may see).",
+    )
+    workload = django_filters.CharFilter(
+        method="filter_workload",
+        help_text='Open workload of this username (or "nobody"): assigned, unverified, not dismissed, not yet '
+        "reviewed by the assignee. Editors, or your own username.",
+    )
+    decided_on = django_filters.DateFilter(
+        method="filter_decided_on", help_text="Status set to correct or disputed on this day (YYYY-MM-DD)."
+    )
+    unverified_at = django_filters.DateFilter(
+        method="filter_unverified_at", help_text="Created by the end of this day and without a verdict by then."
+    )
 
     class Meta:
         model = Item
-        fields = ["article", "revision", "status", "origin", "min_score", "search", "has_match"]
+        fields = [
+            "article", "revision", "status", "origin", "min_score", "search", "has_match",
+            "dismissed", "waiting_second", "workload", "decided_on", "unverified_at",
+        ]
 
     def filter_status(self, queryset, name: str, value: list[str]):
         # The status the caller is shown, not the stored one: a filter on the stored status
@@ -61,6 +88,49 @@ class ItemFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return items_with_match(queryset, has_match=value, reader=getattr(self.request, "user", None))
+
+    # The four filters below tell verdicts, so for a reader blind mode keeps from some (a
+    # non-editor) they apply the status as shown, as ``status`` does (``rules.visibility``).
+
+    def filter_waiting_second(self, queryset, name: str, value: bool | None):
+        if value is None:
+            return queryset
+        queryset = queryset.alias(counting_verdicts=workload.counting_verdicts())
+        waiting = workload.waiting_second_review()
+        reader = getattr(self.request, "user", None)
+        if status_shown_condition(reader) is not None:
+            mine = Review.objects.filter(item_id=OuterRef("pk"), reviewer_id=reader.pk)
+            shown = others_reviews_shown(blind="revision__article__blind_review", has_reviewed=Exists(mine))
+            return queryset.filter(waiting & shown) if value else queryset.exclude(waiting & shown)
+        return queryset.filter(waiting) if value else queryset.exclude(waiting)
+
+    def filter_workload(self, queryset, name: str, value: str):
+        reader = getattr(self.request, "user", None)
+        if value == "nobody":
+            assignee_id = None
+        else:
+            assignee_id = get_user_model().objects.filter(username=value).values_list("pk", flat=True).first()
+            if assignee_id is None:
+                raise ValidationError({"workload": [f'No user "{value}"; give a username or "nobody".']})
+        if status_shown_condition(reader) is not None and assignee_id != reader.pk:
+            raise ValidationError({"workload": ["Only editors may list another reviewer's workload."]})
+        # ``open_workload`` with the status as the reader is shown it.
+        assigned = queryset.filter(workload.assigned_unreviewed(assignee_id))
+        return selectors.items_with_status_among(assigned, statuses=[Item.Status.UNVERIFIED], reader=reader)
+
+    def filter_decided_on(self, queryset, name: str, value):
+        shown = status_shown_condition(getattr(self.request, "user", None))
+        decided = workload.decided_on(value)
+        return queryset.filter(decided if shown is None else decided & shown)
+
+    def filter_unverified_at(self, queryset, name: str, value):
+        shown = status_shown_condition(getattr(self.request, "user", None))
+        unverified = workload.unverified_at_end_of(value)
+        if shown is None:
+            return queryset.filter(unverified)
+        # An item whose status the reader may not see is unverified to them since it was made.
+        _start, end = workload.day_bounds(value)
+        return queryset.filter((unverified & shown) | (Q(created_at__lt=end) & ~shown))
 
 
 class QuoteFilter(ItemFilter):

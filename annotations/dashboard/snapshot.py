@@ -21,11 +21,13 @@ from annotations.dashboard.figures import (
     time_to_verdict,
     unverified_backlog,
 )
+from annotations.dashboard.workload import daily_flow, open_workload_by_reviewer, waiting_second_by_kind
 from annotations.models import DashboardSnapshot
 
 # The shape of ``DashboardSnapshot.figures``. Bump it when that shape changes: a row written by
 # the previous code is then recomputed instead of read (a deploy never shows half-known figures).
-DESK_FIGURES_FORMAT = 1
+# 2: ``waiting_second``, ``workload`` and ``daily`` for the editors' desk page (/review/desk/).
+DESK_FIGURES_FORMAT = 2
 
 
 def desk_figures_compute(*, now: dt.datetime) -> dict[str, object]:
@@ -46,6 +48,9 @@ def desk_figures_compute(*, now: dt.datetime) -> dict[str, object]:
         },
         "reviewers": reviews_per_reviewer(now=now),
         "disagreement": disagreement(),
+        "waiting_second": waiting_second_by_kind(),
+        "workload": open_workload_by_reviewer(),
+        "daily": daily_flow(now=now),
     }
     # Through JSON once here: a value JSON cannot hold fails now, not when the row is read back.
     return json.loads(json.dumps(figures, allow_nan=False))

@@ -3,6 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from annotations.dashboard.desk import desk_dashboard
 from annotations.web import views
 
 app_name = "review"
@@ -13,5 +14,6 @@ urlpatterns = [
     path("articles/<int:pk>/progress/", views.article_progress, name="article-progress"),
     path("queue/", views.my_queue, name="my-queue"),
     path("ingest/", views.article_ingest_page, name="ingest"),
+    path("desk/", desk_dashboard, name="desk"),
     path("articles/", RedirectView.as_view(pattern_name="review:article-list", permanent=False)),
 ]
