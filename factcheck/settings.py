@@ -331,6 +331,14 @@ CELERY_BEAT_SCHEDULE["embed-factchecks"] = {
     "schedule": float(EXTRACTION_SWEEP_INTERVAL_SECONDS),
     "options": {"queue": MATCHING_QUEUE, "expires": float(EXTRACTION_SWEEP_INTERVAL_SECONDS)},
 }
+# Counts the library's search words again, so the candidate search knows which are too common
+# to search for (PostgreSQL; a no-op on SQLite). An import queues the same task when it commits.
+FACTCHECK_TERMS_REFRESH_SECONDS = env.int("FACTCHECK_TERMS_REFRESH_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["refresh-factcheck-terms"] = {
+    "task": "workers.matching_tasks.refresh_factcheck_terms",
+    "schedule": float(FACTCHECK_TERMS_REFRESH_SECONDS),
+    "options": {"queue": MATCHING_QUEUE, "expires": float(FACTCHECK_TERMS_REFRESH_SECONDS)},
+}
 
 # --- Review pages and admin dashboard (annotations/web/, annotations/dashboard/) ----------
 # The review pages use Django's session login; the API's SessionAuthentication reads the same session.

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from annotations.selectors.factchecks import CandidateRow, factcheck_match_text, factchecks_to_embed
-from annotations.services.factchecks import factchecks_store_embeddings
+from annotations.services.factchecks import factcheck_terms_refresh, factchecks_store_embeddings
 from annotations.services.matching import (
     Ranker,
     match_job_fail,
@@ -122,6 +122,13 @@ def embed_factchecks(batch_size: int | None = None) -> int:
         )
     embed_factchecks.apply_async(args=[batch_size], queue=settings.MATCHING_QUEUE)
     return stored
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def refresh_factcheck_terms() -> int:
+    """Count the library's search words again (after an import, and periodically from beat);
+    the candidate search reads the counts to leave out the words nearly every fact-check holds."""
+    return factcheck_terms_refresh()
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)

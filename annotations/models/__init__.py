@@ -13,7 +13,7 @@ library of earlier checks, the matches found and the matching runs).
 """
 
 from annotations.models.articles import Article, ArticleRevision
-from annotations.models.factchecks import ClaimMatch, FactCheck, MatchJob
+from annotations.models.factchecks import ClaimMatch, FactCheck, FactCheckTerm, MatchJob
 from annotations.models.history import HistoryEvent
 from annotations.models.items import Claim, ClaimManager, Item, Quote, QuoteManager
 from annotations.models.jobs import ExtractionJob
@@ -30,6 +30,7 @@ __all__ = [
     "DashboardSnapshot",
     "ExtractionJob",
     "FactCheck",
+    "FactCheckTerm",
     "HistoryEvent",
     "Item",
     "MatchJob",

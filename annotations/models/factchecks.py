@@ -8,7 +8,8 @@ embedding the matcher compares is stored beside it, computed later by a backgrou
 ``ClaimMatch`` pairs an item with an earlier check and a score; a reviewer's feedback on the
 pair (``confirmed`` / ``rejected``) is kept on it, and a rejected pair is never shown again.
 ``MatchJob`` is the outbox row of one matching run: a revision's claims against the library, or
-one new fact-check against the open claims.
+one new fact-check against the open claims. ``FactCheckTerm`` counts, per search word, the
+fact-checks that hold it, so a candidate search can leave out the words nearly all of them share.
 """
 
 from __future__ import annotations
@@ -84,6 +85,20 @@ class FactCheck(models.Model):
 
     def __str__(self) -> str:
         return f"fact-check {self.pk}: {self.claim_text[:60]}"
+
+
+class FactCheckTerm(models.Model):
+    """A word of the library's search (a PostgreSQL ``english`` lexeme) and how many fact-checks
+    hold it, as counted at ``counted_at``. Rebuilt whole from the stored search vectors by
+    ``annotations.services.factchecks.factcheck_terms_refresh``; a word newer than the count is
+    simply absent (read as rare). Empty on SQLite, whose FTS5 keeps its own statistics."""
+
+    lexeme = models.TextField(primary_key=True)
+    documents = models.PositiveIntegerField()
+    counted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.lexeme}: {self.documents} fact-checks"
 
 
 class ClaimMatch(models.Model):

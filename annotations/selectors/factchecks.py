@@ -2,14 +2,23 @@
 a reader may see them.
 
 Candidate retrieval is raw SQL because each database's search is its own: on PostgreSQL the
-stored ``search_vector`` (GIN) ranked by ``ts_rank_cd``, plus ``pg_trgm`` similarity on the
-claim for near-identical wording; on SQLite the FTS5 tables ranked by ``bm25``. Both are built by
-migration 0009. The words of the query are reduced to plain lowercase words joined by OR, so
-no character of the claim is ever read as search syntax.
+stored ``search_vector`` (GIN), plus ``pg_trgm`` similarity on the claim for near-identical
+wording; on SQLite the FTS5 tables ranked by ``bm25``. Both are built by migration 0009. The
+words of the query are reduced to plain lowercase words, so no character of the claim is ever
+read as search syntax.
+
+On PostgreSQL a word that a large share of the library holds would make the search read and
+rank most of the table (tens of thousands of rows at 100,000 fact-checks). So the query keeps
+its rarest words, by the counts of ``FactCheckTerm``, until the rows they can match reach
+``QUERY_ROW_BUDGET``; when even the rarest word is past it, a candidate must hold the two rarest
+words. Candidates are scored by the summed inverse document frequency of the kept words they
+hold (the share of the query's distinctive words a fact-check shares), which reads no positions.
+The reranker in the worker scores the set again by itself; this only chooses the set.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -22,6 +31,12 @@ from annotations.selectors.reviews import Reader, status_shown_condition
 # How many candidates the database hands the reranker, and how many words of a query it searches.
 CANDIDATES = 50
 MAX_QUERY_WORDS = 40
+# PostgreSQL: how many fact-checks the kept words of one query may match, by the kept counts.
+QUERY_ROW_BUDGET = 2000
+# How many of the words past the budget may be asked for in pairs (at most 15 pairs of 6).
+PAIRED_TERMS = 6
+# A word held by more than this share of the library is never asked for, alone or in a pair.
+PAIR_MAX_SHARE = 0.1
 # Below this pg_trgm similarity a claim is not "the same wording".
 TRIGRAM_THRESHOLD = 0.35
 
@@ -86,13 +101,21 @@ def factcheck_candidates(
     extra = "".join(f" AND {condition}" for condition in where)
     columns = "f.id, f.claim_text, f.title, f.embedding, f.embedding_version"
     if connection.vendor == "postgresql":
-        sql = (
-            f"SELECT {columns}, ts_rank_cd(f.search_vector, q) AS lexical "  # noqa: S608 - fixed fragments only
-            "FROM annotations_factcheck f, to_tsquery('english', %s) q "
-            f"WHERE f.search_vector @@ q{extra} ORDER BY lexical DESC, f.id LIMIT %s"
-        )
-        rows = _fetch(sql, [" | ".join(words), *params, limit])
-        if len(rows) < limit:
+        terms, library = _weighted_terms(words)
+        match, score, score_params = _pg_match_and_score(terms, library) if terms else ("", "", [])
+        rows = []
+        if match:
+            sql = (
+                f"SELECT {columns}, best.lexical FROM ("  # noqa: S608 - fixed fragments only
+                f"SELECT f.id, {score} AS lexical FROM annotations_factcheck f "
+                f"WHERE f.search_vector @@ %s::tsquery{extra} ORDER BY lexical DESC, f.id LIMIT %s"
+                ") best JOIN annotations_factcheck f ON f.id = best.id ORDER BY best.lexical DESC, best.id"
+            )
+            rows = _fetch(sql, [*score_params, match, *params, limit])
+        # The trigram search reads the posting list of every trigram of the claim: one word held
+        # by most of the library makes it read most of the index (a second for 100,000 rows).
+        too_common = any(term.documents > common_count(library) for term in terms)
+        if len(rows) < limit and not too_common:
             trigram = (
                 f"SELECT {columns}, similarity(f.claim_text, %s) AS lexical "  # noqa: S608 - fixed fragments only
                 f"FROM annotations_factcheck f WHERE f.claim_text %% %s{extra} ORDER BY lexical DESC, f.id LIMIT %s"
@@ -110,6 +133,117 @@ def factcheck_candidates(
         )
         return _as_candidates(_fetch(sql, [_fts5_query(words), *params, limit]))
     raise NotImplementedError(f"No fact-check search on {connection.vendor}: use PostgreSQL or SQLite.")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A search word of a query on PostgreSQL: its lexeme, how many fact-checks hold it, its weight."""
+
+    lexeme: str
+    documents: int
+    weight: float
+
+
+def _weighted_terms(words: list[str]) -> tuple[list[Term], float]:
+    """The lexemes of ``words`` (PostgreSQL's ``english`` configuration, as the stored vectors),
+    rarest first, with their kept counts and inverse document frequencies."""
+    sql = (
+        "SELECT v.lexeme, COALESCE(t.documents, 0), "
+        "(SELECT GREATEST(c.reltuples, 0) FROM pg_class c WHERE c.oid = 'annotations_factcheck'::regclass) "
+        "FROM unnest(to_tsvector('english', %s)) v LEFT JOIN annotations_factcheckterm t ON t.lexeme = v.lexeme"
+    )
+    rows = _fetch(sql, [" ".join(words)])
+    if not rows:
+        return [], 0.0
+    # The planner's row estimate is enough for a weight; never below the largest count seen.
+    library = max([float(rows[0][2] or 0)] + [float(row[1]) for row in rows] + [1.0])
+    terms = [
+        Term(lexeme, documents, math.log(1.0 + (library - documents + 0.5) / (documents + 0.5)))
+        for lexeme, documents, _ in rows
+    ]
+    return sorted(terms, key=lambda term: (term.documents, term.lexeme)), library
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """What a PostgreSQL candidate search asks for: rows holding any of ``singles``, or both words
+    of any of ``pairs``; a row scores the weights of every word of ``scored`` it holds."""
+
+    singles: list[Term]
+    pairs: list[tuple[Term, Term]]
+
+    @property
+    def scored(self) -> list[Term]:
+        terms = list(self.singles)
+        for pair in self.pairs:
+            terms += [term for term in pair if term not in terms]
+        return terms
+
+
+def common_count(library: float, *, budget: int | None = None) -> float:
+    """How many fact-checks must hold a word for it to be too common to search for: a share of a
+    large library, never under the budget (in a small library every word is searched for)."""
+    return max(PAIR_MAX_SHARE * library, QUERY_ROW_BUDGET if budget is None else budget)
+
+
+def search_plan(terms: list[Term], *, library: float, budget: int | None = None) -> SearchPlan:
+    """Choose the words a search asks for, from ``terms`` (rarest first), so the rows it can
+    match stay near ``budget``.
+
+    The rarest words are asked for alone while their counts fit the budget. Commoner words (the
+    next ``PAIRED_TERMS``) are asked for two at a time: a fact-check holding two of a claim's
+    common words is a likelier match than one holding one, and far fewer rows hold both. Pairs
+    are added, fewest expected rows first (counts taken as independent), while the budget lasts;
+    when nothing fits at all, the pair expected to match fewest rows is asked for anyway. A word
+    held by more than ``PAIR_MAX_SHARE`` of a large library is never asked for: a claim made
+    only of such words has no word candidates (the trigram search may still find its wording).
+    """
+    budget = QUERY_ROW_BUDGET if budget is None else budget
+    singles, rows = [], 0
+    for term in terms:
+        if rows + term.documents > budget:
+            break
+        singles.append(term)
+        rows += term.documents
+    # A word most of the library holds tells no row apart, and reading its long posting list for
+    # every pair would cost more than the pairs save.
+    common = common_count(library, budget=budget)
+    rest = [term for term in terms[len(singles) :] if term.documents <= common][:PAIRED_TERMS]
+    candidates = sorted(
+        ((first.documents * second.documents / max(library, 1.0), first, second)
+         for position, first in enumerate(rest) for second in rest[position + 1 :]),
+        key=lambda pair: pair[0],
+    )
+    pairs = []
+    for expected, first, second in candidates:
+        if rows + expected > budget and (singles or pairs):
+            break
+        pairs.append((first, second))
+        rows += expected
+    if not singles and not pairs and terms and terms[0].documents <= common:
+        singles = terms[:1]  # one word past the budget but not common: the search still answers
+    return SearchPlan(singles=singles, pairs=pairs)
+
+
+def _tsquery_lexeme(lexeme: str) -> str:
+    # A quoted lexeme is taken as it is (no stemming again, no operator read inside it).
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _pg_match_and_score(terms: list[Term], library: float) -> tuple[str, str, list]:
+    """The tsquery that chooses the rows, and the SQL score (with its parameters): the summed
+    weights of the asked-for words a row holds."""
+    plan = search_plan(terms, library=library)
+    quoted = {term.lexeme: _tsquery_lexeme(term.lexeme) for term in plan.scored}
+    match = " | ".join(
+        [quoted[term.lexeme] for term in plan.singles]
+        + [f"({quoted[first.lexeme]} & {quoted[second.lexeme]})" for first, second in plan.pairs]
+    )
+    score = " + ".join(["(CASE WHEN f.search_vector @@ %s::tsquery THEN %s ELSE 0 END)"] * len(plan.scored))
+    params: list = []
+    for term in plan.scored:
+        params += [quoted[term.lexeme], term.weight]
+    return match, f"({score})", params
 
 
 def open_claim_candidates(*, text: str, exclude_article_id: int | None, limit: int = CANDIDATES) -> list[CandidateRow]:
@@ -216,6 +350,7 @@ def factchecks_to_embed(*, version: str, batch: int) -> QuerySet[FactCheck]:
 __all__ = [
     "CANDIDATES",
     "CandidateRow",
+    "common_count",
     "factcheck_candidates",
     "factcheck_match_text",
     "factchecks_to_embed",
@@ -223,5 +358,6 @@ __all__ = [
     "latest_match_job",
     "matches_visible_to",
     "open_claim_candidates",
+    "search_plan",
     "search_words",
 ]
