@@ -5,7 +5,12 @@ One module per aggregate: ``articles``, ``items`` (claims and quotes, the queue,
 and the names below.
 """
 
-from annotations.selectors.articles import article_detail, article_list, articles_for_review_list
+from annotations.selectors.articles import (
+    ARTICLE_LIST_SORTS,
+    article_detail,
+    article_list,
+    articles_for_review_list,
+)
 from annotations.selectors.items import (
     empty_item_counts,
     item_counts,
@@ -25,6 +30,7 @@ from annotations.selectors.reviews import (
 )
 
 __all__ = [
+    "ARTICLE_LIST_SORTS",
     "agreement_units",
     "article_detail",
     "article_list",

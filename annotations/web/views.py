@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotations import selectors
-from annotations.models import ExtractionJob
+from annotations.models import Article, ExtractionJob
 from annotations.selectors.desk import article_progress_for, desk_member_usernames, next_article_for
 from factcheck.api.pagination import CappedCountPaginator
 from factcheck.roles import EDITOR, REVIEWER, VIEWER, user_has_role
@@ -52,13 +53,24 @@ def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
 @viewer_required
 def article_list(request: HttpRequest) -> HttpResponse:
-    """Articles with their extraction state, items by status and how many are assigned to me."""
+    """Articles with their extraction state, items by status and how many are assigned to me,
+    in the order ``sort`` names (``selectors.ARTICLE_LIST_SORTS``; an unknown value is the first).
+
+    Seven queries whatever the page shows: session, user, my roles, the capped count, the page's
+    articles (job, who added them and the revision without its body joined), their item counts
+    and my assignments.
+    """
     search = request.GET.get("q", "").strip()[:200]
     status = request.GET.get("status", "")
     if status not in ExtractionJob.Status.values:
         status = ""
+    sort = request.GET.get("sort", "")
+    if sort not in selectors.ARTICLE_LIST_SORTS:
+        sort = next(iter(selectors.ARTICLE_LIST_SORTS))
     mine = request.GET.get("mine") == "1"
-    articles = selectors.articles_for_review_list(user=request.user, search=search, status=status, mine=mine)
+    articles = selectors.articles_for_review_list(
+        user=request.user, search=search, status=status, mine=mine, sort=sort
+    )
     page = CappedCountPaginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     revision_ids = [article.current_revision_id for article in page]
     counts = selectors.item_counts(revision_ids=revision_ids, reader=request.user)  # by the statuses I am shown
@@ -73,6 +85,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
                 "counts": article_counts,
                 "progress": _progress(article_counts),
                 "assigned_to_me": assigned.get(article.current_revision_id, 0),
+                # A revision written later than the article (a text edit) is worth its own date.
+                "revised_at": _revised_at(article),
             }
         )
     return render(
@@ -84,10 +98,21 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "search": search,
             "status": status,
             "mine": mine,
+            "sort": sort,
+            "sorts": selectors.ARTICLE_LIST_SORTS.items(),
+            "sort_label": selectors.ARTICLE_LIST_SORTS[sort],
             "statuses": ExtractionJob.Status.choices,
             "can_ingest": user_has_role(request.user, EDITOR),
         },
     )
+
+
+def _revised_at(article: Article) -> dt.datetime | None:
+    """When the current text was written, if not within the minute the article was added."""
+    revision = article.current_revision
+    if revision is None or revision.created_at - article.created_at < dt.timedelta(minutes=1):
+        return None
+    return revision.created_at
 
 
 def _progress(counts: dict[str, dict[str, int]]) -> dict[str, object]:
