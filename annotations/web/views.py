@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotations import selectors
@@ -87,6 +88,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
                 "assigned_to_me": assigned.get(article.current_revision_id, 0),
                 # A revision written later than the article (a text edit) is worth its own date.
                 "revised_at": _revised_at(article),
+                # "queued 0 minutes ago" reads like a fault; under a minute is "just now".
+                "job_just_queued": article.current_job is not None
+                and timezone.now() - article.current_job.created_at < dt.timedelta(minutes=1),
             }
         )
     return render(

@@ -166,6 +166,8 @@ def test_a_queued_extraction_shows_how_long_it_has_waited(reviewer_browser):
 
     assert "queued <time datetime=" in page
     assert "4\xa0minutes ago</time>" in page
+    article_with_revision(body=BODY, title="Just added")
+    assert "just now</time>" in reviewer_browser.get("/review/").content.decode()
 
 
 @pytest.mark.django_db
