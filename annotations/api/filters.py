@@ -95,8 +95,9 @@ class ItemFilter(django_filters.FilterSet):
     def filter_waiting_second(self, queryset, name: str, value: bool | None):
         if value is None:
             return queryset
-        queryset = queryset.alias(counting_verdicts=workload.counting_verdicts())
-        waiting = workload.waiting_second_review()
+        # Narrowed to an article or a revision: a few hundred items, counted one by one.
+        narrowed = bool(self.data.get("article") or self.data.get("revision"))
+        waiting = workload.waiting_second_review(per_item=narrowed)
         reader = getattr(self.request, "user", None)
         if status_shown_condition(reader) is not None:
             mine = Review.objects.filter(item_id=OuterRef("pk"), reviewer_id=reader.pk)

@@ -33,7 +33,7 @@ from annotations.dashboard.snapshot import desk_snapshot_current, desk_snapshot_
 from annotations.models import Item, Review
 from annotations.rules.agreement import agreement_report
 from annotations.selectors import article_list
-from annotations.selectors.workload import counting_verdicts, waiting_second_review
+from annotations.selectors.workload import waiting_second_review
 from annotations.web.views import editor_required
 from factcheck.api.pagination import CappedCountPaginator
 
@@ -75,8 +75,7 @@ def article_rows(articles: list) -> list[dict[str, object]]:
     waiting: dict[int, dict[str, int]] = {rid: dict.fromkeys(KINDS, 0) for rid in revision_ids}
     # A subquery per item here, not the desk-wide grouping: a page holds a few hundred items.
     for revision_id, kind, n in (
-        live.alias(counting_verdicts=counting_verdicts())
-        .filter(waiting_second_review())
+        live.filter(waiting_second_review(per_item=True))
         .values_list("revision_id", "kind")
         .annotate(n=Count("id"))
         .order_by()
@@ -155,9 +154,11 @@ def day_chart(daily: list[dict], *, figure: str, filter_name: str, verb: str) ->
             ))
         days.append({
             "day": day["day"], "x": index * CHART_SLOT + (CHART_SLOT - CHART_BAR) / 2,
-            "label_x": index * CHART_SLOT + CHART_SLOT / 2,
-            # A date under every seventh column (and the last): 30 labels would overlap.
-            "show_label": index % 7 == 0 or index == len(daily) - 1,
+            # Today's date ends at the right edge rather than running past it.
+            "label_x": (index + 1) * CHART_SLOT if index == len(daily) - 1 else index * CHART_SLOT + CHART_SLOT / 2,
+            "label_anchor": "end" if index == len(daily) - 1 else "middle",
+            # A date under every seventh column, counted back from today: 30 labels would overlap.
+            "show_label": (len(daily) - 1 - index) % 7 == 0,
             "short": day["day"][5:], "segments": segments, "total": sum(day[figure].values()),
         })
     return {"days": days, "tallest": tallest, "width": CHART_SLOT * len(daily), "bar": CHART_BAR,

@@ -19,7 +19,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from annotations.models import Item, Review
-from annotations.selectors.workload import COUNTING_VERDICTS, waiting_second_review_ids
+from annotations.selectors.workload import COUNTING_VERDICTS, waiting_second_review
 
 # How many days the throughput and backlog series cover, today included.
 FLOW_DAYS = 30
@@ -35,7 +35,7 @@ def waiting_second_by_kind() -> dict[str, int]:
     """Live items waiting for a second review, by kind: one query, the reviews grouped per item
     once and joined to the items (no editor's decision, not dismissed)."""
     rows = (
-        Item.objects.filter(dismissed=False, resolution_status="", pk__in=waiting_second_review_ids())
+        Item.objects.filter(waiting_second_review(per_item=False), dismissed=False)
         .values_list("kind")
         .annotate(n=Count("id"))
         .order_by()

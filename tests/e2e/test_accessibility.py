@@ -81,6 +81,7 @@ def _pages(desk) -> list[tuple[str, object, str]]:
         ("my-queue", desk["rita"], "/review/queue/"),
         ("ingest", desk["editor"], "/review/ingest/"),
         ("dashboard", desk["editor"], "/admin/dashboard/"),
+        ("desk", desk["editor"], "/review/desk/"),
     ]
 
 

@@ -6,13 +6,14 @@
 The database must be named ``factcheck_scale*`` (the command empties its tables) and must exist
 (``createdb -h 127.0.0.1 -U postgres factcheck_scale``); the command migrates it. The rows are
 generated in SQL (generate_series), then each dashboard figure, a refresh of the kept desk
-figures, the dashboard page with them fresh, the review desk's article list and the admin's
-item lists are timed, with the indexes each plan used. Figures are written down in
-docs/DASHBOARD_SCALE.md. Not part of the test suite.
+figures, the dashboard page and the editors' desk page with them fresh, the lists behind the
+desk page's figures, the review desk's article list and the admin's item lists are timed, with
+the indexes each plan used. Figures are written down in docs/DASHBOARD_SCALE.md. Not part of the test suite.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import statistics
 import time
@@ -26,7 +27,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from annotations.dashboard import figures
+from annotations.dashboard import figures, workload
 from annotations.dashboard.snapshot import desk_snapshot_refresh
 from annotations.models import Item, Review
 
@@ -77,6 +78,12 @@ GENERATE = [
                    ELSE i.status END,
               '', '[]', true, i.status_changed_at - (n || ' hours')::interval
        FROM annotations_item i, generate_series(0, 1) n WHERE i.status IN ('correct', 'disputed')""",
+    # The desk page's workload and second reviews: 3 items in 10 assigned to a reviewer, and one
+    # unverified item in 20 with a single correct verdict (waiting for a second review).
+    "UPDATE annotations_item SET assigned_to_id = %(first_reviewer)s + (id %% 50) WHERE id %% 10 < 3",
+    """INSERT INTO annotations_review (item_id, reviewer_id, verdict, rationale, evidence, is_current, created_at)
+       SELECT id, %(first_reviewer)s + ((id + 7) %% 50), 'correct', '', '[]', true, created_at + interval '1 hour'
+       FROM annotations_item WHERE status = 'unverified' AND id %% 20 = 0""",
     "SELECT setval(pg_get_serial_sequence('annotations_article', 'id'), %(articles)s)",
     "SELECT setval(pg_get_serial_sequence('annotations_articlerevision', 'id'), %(articles)s)",
     "SELECT setval(pg_get_serial_sequence('annotations_extractionjob', 'id'), %(articles)s)",
@@ -141,6 +148,7 @@ class Command(BaseCommand):
             return fetch
 
         claims = "/admin/annotations/claim/"
+        yesterday = (timezone.localdate(now) - dt.timedelta(days=1)).isoformat()
         cases: list[tuple[str, Callable[[], object]]] = [
             ("items by kind and status", figures.items_by_status),
             ("unverified backlog by age and score", lambda: figures.unverified_backlog(now=now)),
@@ -148,8 +156,18 @@ class Command(BaseCommand):
             ("reviews per reviewer, 7 and 30 days", lambda: figures.reviews_per_reviewer(now=now)),
             ("disagreement rate", figures.disagreement),
             ("queue health (jobs, oldest, p50/p95, beat)", lambda: figures.queue_health(now=now)),
+            ("desk: waiting for a second review", workload.waiting_second_by_kind),
+            ("desk: open workload per reviewer", workload.open_workload_by_reviewer),
+            ("desk: decided and backlog per day, 30 days", lambda: workload.daily_flow(now=now)),
             ("desk figures refresh (beat's task)", desk_snapshot_refresh),
             ("dashboard page, fresh snapshot", page("/admin/dashboard/")),
+            ("editors' desk page /review/desk/, fresh", page("/review/desk/")),
+            ("desk page, articles page 40", page("/review/desk/?page=40")),
+            ("API claims: waiting for a second review", page("/api/v1/claims/?waiting_second=true&dismissed=false")),
+            ("API claims: a reviewer's workload", page("/api/v1/claims/?workload=scale-reviewer-07")),
+            ("API claims: decided yesterday", page(f"/api/v1/claims/?decided_on={yesterday}&dismissed=false")),
+            ("API claims: unverified at end of yesterday",
+             page(f"/api/v1/claims/?unverified_at={yesterday}&dismissed=false")),
             ("review desk article list /review/", page("/review/")),
             ("admin claims list", page(claims)),
             ("admin claims: unverified, score high", page(claims + "?status__exact=unverified&score=high")),

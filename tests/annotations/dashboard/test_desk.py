@@ -15,6 +15,7 @@ from annotations.dashboard.snapshot import desk_snapshot_refresh
 from annotations.dashboard.workload import daily_flow, open_workload_by_reviewer, waiting_second_by_kind
 from annotations.models import Article, Item, Review
 from annotations.rules.agreement import agreement_report
+from annotations.selectors.workload import waiting_second_review
 from tests.conftest import _client_for
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 from tests.support.desk import BODY
@@ -95,6 +96,11 @@ def _day(days_ago: int) -> str:
 
 def test_desk_wide_figures_on_a_hand_made_desk(desk):
     assert waiting_second_by_kind() == {"claim": 1, "quote": 0}  # a2
+    # The two plans of the condition (per item, grouped once) agree.
+    for per_item in (True, False):
+        assert list(Item.objects.filter(waiting_second_review(per_item=per_item)).values_list("pk", flat=True)) == [
+            desk.a2.pk
+        ]
     assert open_workload_by_reviewer() == [
         {"reviewer": "alice", "claim": 1, "quote": 0, "total": 1},  # a3 (a4 she reviewed)
         {"reviewer": "bob", "claim": 1, "quote": 0, "total": 1},  # a2
