@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 
-from annotations.models import ClaimMatch, ExtractionJob, Item, Review, WorkerHeartbeat
+from annotations.dashboard.heartbeats import workers_heartbeat
+from annotations.models import ClaimMatch, ExtractionJob, Item, Review
 
 # Buckets of the unverified backlog. Ages are upper bounds; the last bucket is open-ended.
 AGE_BUCKETS: list[tuple[str, dt.timedelta | None]] = [
@@ -213,8 +213,7 @@ def queue_health(*, now: dt.datetime) -> dict[str, object]:
         status=ExtractionJob.Status.DONE, finished_at__gt=now - dt.timedelta(hours=1)
     )
     latency = duration_percentiles(recent_done, start="created_at", end="finished_at", fractions=[0.5, 0.95])
-    heartbeat = WorkerHeartbeat.objects.order_by("-seen_at").first()
-    stale_after = dt.timedelta(seconds=3 * settings.WORKER_HEARTBEAT_INTERVAL_SECONDS)
+    heartbeat, heartbeat_stale = workers_heartbeat(now=now)
     return {
         "jobs": by_status,
         "oldest_queued_age": now - oldest["oldest"] if oldest["oldest"] else None,
@@ -222,6 +221,5 @@ def queue_health(*, now: dt.datetime) -> dict[str, object]:
         "latency_p95": latency[0.95],
         "heartbeat": heartbeat,
         "heartbeat_age": now - heartbeat.seen_at if heartbeat else None,
-        # Three missed beats in a row: no worker is consuming the queue (or beat is down).
-        "heartbeat_stale": heartbeat is None or now - heartbeat.seen_at > stale_after,
+        "heartbeat_stale": heartbeat_stale,
     }

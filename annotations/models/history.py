@@ -32,6 +32,7 @@ class HistoryEvent(models.Model):
         REVISE = "revise", "Article text revised"
         SETTINGS = "settings", "Article settings changed"
         MATCH_FEEDBACK = "match_feedback", "Match confirmed or rejected"
+        EXTRACT = "extract", "Extraction queued again"
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="history")
     item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.PROTECT, related_name="history")

@@ -11,14 +11,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from annotations import readcache
-from annotations.models import Article, ArticleRevision, ExtractionJob, Item
+from annotations.models import Article, ArticleRevision, ExtractionJob, HistoryEvent, Item
 from annotations.rules.spans import content_hash, span_context, span_problem
+from annotations.services.history import history_record
 from annotations.services.matching import match_job_create
+from annotations.services.publishing import article_lock
+from factcheck.errors import Conflict, Locked
 from factcheck.outbox import Outbox
 from workers.errors import PermanentExtractionError
 from workers.extraction import ClaimSpan, Extraction, QuoteSpan, clean_text
@@ -62,6 +66,49 @@ def extraction_job_create(*, article: Article, revision_id: int | None, source_u
     job = ExtractionJob.objects.create(article=article, revision_id=revision_id, source_url=source_url)
     article.current_job = job
     EXTRACTION_OUTBOX.publish_after_commit(job.pk)
+    return job
+
+
+# Why a job of the article's current text stops an editor from queueing another one.
+_NOT_AGAIN = {
+    ExtractionJob.Status.QUEUED: "Extraction of this text is already queued (job {job}): a worker takes it next.",
+    ExtractionJob.Status.RUNNING: "Extraction of this text is already running (job {job}).",
+    ExtractionJob.Status.DONE: (
+        "Extraction of this text is already done (job {job}): its claims and quotes are on the article. "
+        "Change the text to extract again."
+    ),
+}
+
+
+def article_extraction_requeue(*, article_id: int, editor: AbstractBaseUser) -> ExtractionJob:
+    """Queue extraction again for the article's current text, after its job failed (or it has none).
+
+    A new job is made, so the failed one keeps its error in the admin and the history; a URL
+    article that never got its text fetches its page again. Raises ``Conflict`` while a job for
+    that text is queued or running or once it is done (one job per text at a time, and a
+    second run of a done one would only find the same items), ``Locked`` when the article is
+    published (its items are locked, machine ones too).
+    """
+    with transaction.atomic():
+        article = article_lock(article_id)
+        if article.is_published:
+            raise Locked("The article is published: reopen it before extracting its text again.")
+        previous = ExtractionJob.objects.filter(pk=article.current_job_id).first()
+        same_text = previous is not None and previous.revision_id == article.current_revision_id
+        if same_text and previous.status in _NOT_AGAIN:
+            raise Conflict(_NOT_AGAIN[previous.status].format(job=previous.pk))
+        source_url = "" if article.current_revision_id else (previous.source_url if previous else article.source_url)
+        if not article.current_revision_id and not source_url:
+            raise Conflict("The article has no text and no page to fetch it from: post it again.")
+        job = extraction_job_create(article=article, revision_id=article.current_revision_id, source_url=source_url)
+        article.save(update_fields=["current_job", "updated_at"])
+        history_record(
+            article_id=article.pk,
+            action=HistoryEvent.Action.EXTRACT,
+            actor=editor,
+            before={"job": previous.pk, "status": previous.status, "error": previous.last_error} if previous else {},
+            after={"job": job.pk, "status": job.status},
+        )
     return job
 
 

@@ -17,7 +17,10 @@ class ExtractionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExtractionJob
-        fields = ["job", "status", "attempts", "error", "extractor_version", "created_at", "updated_at", "finished_at"]
+        fields = [
+            "job", "status", "attempts", "error", "extractor_version",
+            "created_at", "updated_at", "started_at", "finished_at",
+        ]
 
 
 class ItemCountsSerializer(serializers.Serializer):

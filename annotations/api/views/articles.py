@@ -28,6 +28,7 @@ from annotations.services import items as item_services
 from annotations.services import publishing as publishing_services
 from annotations.services import revisions as revision_services
 from annotations.services.ingest import article_ingest
+from annotations.services.queue import article_extraction_requeue
 from factcheck.api.permissions import RoleFor
 from factcheck.api.serializers import StrictSerializer, validated
 from factcheck.roles import EDITOR, VIEWER
@@ -96,7 +97,8 @@ class ArticleViewSet(
 
     lookup_value_regex = "[0-9]{1,18}"  # anything else is a 404 from the router, not a 500
     permission_classes = [IsAuthenticated, RoleFor]
-    roles = {"create": EDITOR, "partial_update": EDITOR, "publish": EDITOR, "reopen": EDITOR, "assign": EDITOR}
+    roles = {"create": EDITOR, "partial_update": EDITOR, "publish": EDITOR, "reopen": EDITOR, "assign": EDITOR,
+             "extract": EDITOR}
     default_role = VIEWER
     filterset_class = ArticleFilter
     filter_backends = [DjangoFilterBackend, ItemOrderingFilter]  # ?ordering=status of claims and quotes
@@ -192,6 +194,27 @@ class ArticleViewSet(
         article = get_object_or_404(Article.objects.only("id"), pk=pk)
         publishing_services.article_reopen(article_id=article.pk, editor=request.user)
         return self._detail(request, article.pk)
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: OpenApiResponse(ArticleDetailSerializer, description="A new job is queued for the current text."),
+            403: OpenApiResponse(description="Not an editor (error body)."),
+            404: OpenApiResponse(description="No such article (error body)."),
+            409: OpenApiResponse(
+                description=(
+                    "A job for the current text is queued, running or done (`conflict`), or the article "
+                    "is published (`locked`); the error body's message says which."
+                )
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def extract(self, request: Request, pk: str | None = None) -> Response:
+        """Queue extraction again for the current text after its job failed (or when it has none)."""
+        article = get_object_or_404(Article.objects.only("id"), pk=pk)
+        article_extraction_requeue(article_id=article.pk, editor=request.user)
+        return self._detail(request, article.pk, status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=AssignInputSerializer, responses=ArticleDetailSerializer)
     @action(detail=True, methods=["post"])
