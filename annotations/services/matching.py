@@ -184,13 +184,12 @@ def _match_revision(revision_id: int, *, ranker: Ranker, matcher_version: str) -
         .select_related("revision")
         .only("id", "text", "revision__article_id")
     )
-    stored = 0
-    for claim in claims:
+    found_by_item = {}
+    for claim in claims:  # read and rank first; then one short transaction writes them all
         rows = factcheck_candidates(text=claim.text, exclude_article_id=claim.revision.article_id, item_id=claim.pk)
-        found = _kept(ranker(claim.text, rows)) if rows else []
-        claim_matches_replace(item_id=claim.pk, found=found, matcher_version=matcher_version)
-        stored += len(found)
-    return stored
+        found_by_item[claim.pk] = _kept(ranker(claim.text, rows)) if rows else []
+    claim_matches_replace_many(found_by_item=found_by_item, matcher_version=matcher_version)
+    return sum(len(found) for found in found_by_item.values())
 
 
 def _match_factcheck(factcheck_id: int, *, ranker: Ranker, matcher_version: str) -> int:
@@ -208,22 +207,43 @@ def _match_factcheck(factcheck_id: int, *, ranker: Ranker, matcher_version: str)
 def claim_matches_replace(*, item_id: int, found: list[tuple[int, float]], matcher_version: str) -> None:
     """Make ``found`` (``(factcheck_id, score)``) the item's matches: rows matching no longer found
     are removed, unless a reviewer gave feedback on them; a rejected pair is never written again."""
+    claim_matches_replace_many(found_by_item={item_id: found}, matcher_version=matcher_version)
+
+
+def claim_matches_replace_many(*, found_by_item: dict[int, list[tuple[int, float]]], matcher_version: str) -> None:
+    """``claim_matches_replace`` for several items in one transaction and a handful of statements
+    (a revision's claims at once: one commit instead of one per claim and one write per match)."""
+    if not found_by_item:
+        return
+    version = matcher_version[:120]
+    now = timezone.now()
     with transaction.atomic():
-        rows = ClaimMatch.objects.select_for_update().filter(item_id=item_id)
-        existing = {match.factcheck_id: match for match in rows}
-        wanted = dict(found)
-        stale = [m.pk for fid, m in existing.items() if fid not in wanted and m.feedback == ClaimMatch.Feedback.NONE]
-        ClaimMatch.objects.filter(pk__in=stale).delete()
-        for factcheck_id, score in found:
-            match = existing.get(factcheck_id)
-            if match is None:
-                ClaimMatch.objects.create(
-                    item_id=item_id, factcheck_id=factcheck_id, score=score, matcher_version=matcher_version[:120]
-                )
-            elif match.feedback != ClaimMatch.Feedback.REJECTED:
-                ClaimMatch.objects.filter(pk=match.pk).update(
-                    score=score, matcher_version=matcher_version[:120], updated_at=timezone.now()
-                )
+        existing = {
+            (match.item_id, match.factcheck_id): match
+            for match in ClaimMatch.objects.select_for_update().filter(item_id__in=list(found_by_item)).order_by("pk")
+        }
+        wanted = {(item_id, fid) for item_id, found in found_by_item.items() for fid, _score in found}
+        stale = [
+            match.pk
+            for key, match in existing.items()
+            if key not in wanted and match.feedback == ClaimMatch.Feedback.NONE
+        ]
+        if stale:
+            ClaimMatch.objects.filter(pk__in=stale).delete()
+        new, changed = [], []
+        for item_id, found in found_by_item.items():
+            for factcheck_id, score in found:
+                match = existing.get((item_id, factcheck_id))
+                if match is None:
+                    new.append(
+                        ClaimMatch(item_id=item_id, factcheck_id=factcheck_id, score=score, matcher_version=version)
+                    )
+                elif match.feedback != ClaimMatch.Feedback.REJECTED:
+                    match.score, match.matcher_version, match.updated_at = score, version, now
+                    changed.append(match)
+        # A concurrent run of the same revision may have stored a pair since: one row is the point.
+        ClaimMatch.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+        ClaimMatch.objects.bulk_update(changed, ["score", "matcher_version", "updated_at"], batch_size=500)
 
 
 def claim_match_add(*, item_id: int, factcheck_id: int, score: float, matcher_version: str) -> None:

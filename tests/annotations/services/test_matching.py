@@ -94,6 +94,28 @@ def test_a_rejected_pair_is_never_written_again_and_the_feedback_is_in_history(a
 
 
 @pytest.mark.django_db
+def test_a_revision_s_matches_are_written_together_keeping_feedback(article, django_assert_max_num_queries):
+    first = item_on(article, "Unemployment fell to 4.1 percent in June.")
+    second = item_on(article, "The sky is green today.")
+    a, b, c = (imported(f"Check {n}", f"https://checks.example/{n}") for n in range(3))
+    matching.claim_matches_replace_many(
+        found_by_item={first.pk: [(a.pk, 0.9), (b.pk, 0.8)], second.pk: [(c.pk, 0.7)]}, matcher_version="v1"
+    )
+    ClaimMatch.objects.filter(item=first, factcheck=b).update(feedback="confirmed")
+
+    with django_assert_max_num_queries(8):  # whatever the number of claims and matches
+        matching.claim_matches_replace_many(
+            found_by_item={first.pk: [(a.pk, 0.95)], second.pk: [(a.pk, 0.6)]}, matcher_version="v2"
+        )
+
+    assert set(ClaimMatch.objects.values_list("item_id", "factcheck_id", "score", "matcher_version", "feedback")) == {
+        (first.pk, a.pk, 0.95, "v2", ""),
+        (first.pk, b.pk, 0.8, "v1", "confirmed"),  # no longer found, but a reviewer spoke of it
+        (second.pk, a.pk, 0.6, "v2", ""),  # c, found no longer and never confirmed, is gone
+    }
+
+
+@pytest.mark.django_db
 def test_a_desk_verdict_joins_the_library_and_leaves_it_when_unverified_again(article):
     claim = item_on(article, "The sky is green today.")
     Item.objects.filter(pk=claim.pk).update(status="disputed")
