@@ -6,10 +6,14 @@ Against a migrated database it may empty (its FactCheck table is cleared first).
 
 1. writes ``--records`` ClaimReview JSON Lines records (synthetic claims over a 4,000-word vocabulary)
    and times ``manage.py import_factchecks`` on them, then a second run (which must import nothing);
-2. for ``--queries`` claims (paraphrases of library rows), times the candidate query
+2. counts the search words and merges the search index (the worker's task after an import), then
+   for ``--queries`` claims (paraphrases of library rows), times the candidate query
    (``factcheck_candidates``: the database's full-text search, its ``LIMIT 50``) = database time;
 3. embeds the candidates those queries return (as the embedding task would have) and times the
-   worker's whole step per claim: candidates, ``rank()`` with the stored vectors, one thread.
+   worker's whole step per claim: candidates, ``rank()`` with the stored vectors, one thread;
+4. stores ``--articles`` articles of ``--claims`` claims each (paraphrases again) and times their
+   matching runs (``match_job_run``, as the task runs them, matches stored) in this one process:
+   articles per second that one matching worker process keeps up with.
 
 Prints one line per figure and, last, a JSON object of all of them.
 """
@@ -36,9 +40,11 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from annotations.models import FactCheck  # noqa: E402
-from annotations.selectors.factchecks import factcheck_candidates  # noqa: E402
-from annotations.services.factchecks import factchecks_store_embeddings  # noqa: E402
+from annotations.models import Article, ArticleRevision, FactCheck, Item, MatchJob  # noqa: E402
+from annotations.rules.spans import content_hash  # noqa: E402
+from annotations.selectors.factchecks import factcheck_candidates, factcheck_match_text  # noqa: E402
+from annotations.services.factchecks import factcheck_terms_refresh, factchecks_store_embeddings  # noqa: E402
+from annotations.services.matching import match_job_run, match_job_start  # noqa: E402
 from workers.encoder import get_encoder, vector_to_bytes  # noqa: E402
 from workers.matching import embed_facts  # noqa: E402
 from workers.matching_tasks import engine_ranker  # noqa: E402
@@ -66,6 +72,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-import", action="store_true", help="Time the queries on the rows already there.")
+    parser.add_argument("--articles", type=int, default=30)
+    parser.add_argument("--claims", type=int, default=12, help="claims per article (the dev articles average 12-14)")
     args = parser.parse_args()
     rng = random.Random(17)
     words = vocabulary(rng)
@@ -75,10 +83,16 @@ def main() -> None:
     figures: dict[str, float] = {"records": args.records, "vendor": connection.vendor}
     if not args.skip_import:
         import_twice(claims, user=user, rng=rng, figures=figures)
+    # What the matching worker does when an import commits (``refresh_factcheck_terms``).
+    started = time.perf_counter()
+    words_counted = factcheck_terms_refresh()
+    figures["terms_refresh_s"] = round(time.perf_counter() - started, 2)
+    print(f"search words counted and index merged: {words_counted} words in {figures['terms_refresh_s']} s")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE annotations_factcheck")
     match_queries(claims, words=words, rng=rng, figures=figures, count=args.queries)
+    revision_runs(claims, words=words, rng=rng, user=user, figures=figures, articles=args.articles, per=args.claims)
     print(json.dumps(figures))
 
 
@@ -103,28 +117,71 @@ def import_twice(claims: list[str], *, user, rng: random.Random, figures: dict) 
     os.unlink(feed.name)
 
 
+def embed_candidates(queries: list[str], encoder) -> None:
+    """Store the vectors of the candidates ``queries`` find that have none of ``encoder``'s yet."""
+    ids = {row.id for query in queries for row in factcheck_candidates(text=query)}
+    rows = list(FactCheck.objects.filter(pk__in=ids).exclude(embedding_version=encoder.version)
+                .only("id", "claim_text", "title"))
+    vectors = embed_facts([factcheck_match_text(claim_text=row.claim_text, title=row.title) for row in rows], encoder)
+    factchecks_store_embeddings(
+        vectors=[(row.pk, vector_to_bytes(v)) for row, v in zip(rows, vectors, strict=True)], version=encoder.version
+    )
+
+
+def paraphrase(text: str, *, words: list[str], rng: random.Random) -> str:
+    tokens = text.split()
+    tokens[rng.randrange(len(tokens) - 2)] = rng.choice(words)  # one word changed
+    return " ".join(tokens)
+
+
+def revision_runs(
+    claims: list[str], *, words: list[str], rng: random.Random, user, figures: dict, articles: int, per: int
+) -> None:
+    texts = [[paraphrase(text, words=words, rng=rng) for text in rng.sample(claims, per)] for _ in range(articles)]
+    jobs = []
+    for number, sentences in enumerate(texts):
+        body = " ".join(f"{sentence}." for sentence in sentences)
+        article = Article.objects.create(title=f"Bench {number}", ingest_key=f"bench-match-{number}-{time.time()}",
+                                         added_by=user)
+        revision = ArticleRevision.objects.create(article=article, number=1, body=body, content_hash=content_hash(body))
+        Article.objects.filter(pk=article.pk).update(current_revision=revision)
+        offset = 0
+        for sentence in sentences:
+            start = body.index(sentence, offset)
+            Item.objects.create(revision=revision, kind=Item.Kind.CLAIM, start=start, end=start + len(sentence),
+                                text=sentence, score=0.5)
+            offset = start + len(sentence)
+        jobs.append(MatchJob.objects.create(revision=revision))
+    encoder = get_encoder()
+    # Every row of a live library has its vector (the embedding task): store those the runs will read.
+    embed_candidates([sentence for sentences in texts for sentence in sentences], encoder)
+    ranker, version = engine_ranker(encoder)
+    started = time.perf_counter()
+    stored = 0
+    for job in jobs:  # as the task does: start (queued -> running), run, done
+        match_job_start(job_id=job.pk)
+        stored += match_job_run(job_id=job.pk, ranker=ranker, matcher_version=version)
+    seconds = time.perf_counter() - started
+    figures["revision_runs_articles_per_s"] = round(articles / seconds, 2)
+    figures["revision_runs_claims_per_s"] = round(articles * per / seconds, 1)
+    print(f"matching runs: {articles} articles of {per} claims in {seconds:.1f} s = "
+          f"{articles / seconds:.2f} articles/s, {articles * per / seconds:.0f} claims/s in one process "
+          f"({stored} matches stored)", flush=True)
+
+
 def match_queries(claims: list[str], *, words: list[str], rng: random.Random, figures: dict, count: int) -> None:
-    queries = []
-    for text in rng.sample(claims, count):
-        tokens = text.split()
-        tokens[rng.randrange(len(tokens) - 2)] = rng.choice(words)  # a paraphrase: one word changed
-        queries.append(" ".join(tokens))
-    database_ms, candidate_ids = [], set()
+    queries = [paraphrase(text, words=words, rng=rng) for text in rng.sample(claims, count)]
+    database_ms = []
     for query in queries:
         started = time.perf_counter()
-        rows = factcheck_candidates(text=query)
+        factcheck_candidates(text=query)
         database_ms.append((time.perf_counter() - started) * 1000)
-        candidate_ids.update(row.id for row in rows)
     figures["db_p50_ms"] = round(statistics.median(database_ms), 2)
     figures["db_p95_ms"] = round(percentile(database_ms, 0.95), 2)
     print(f"candidate query (LIMIT 50): p50 {figures['db_p50_ms']} ms, p95 {figures['db_p95_ms']} ms", flush=True)
 
     encoder = get_encoder()
-    rows = list(FactCheck.objects.filter(pk__in=candidate_ids).only("id", "claim_text", "title"))
-    vectors = embed_facts([row.claim_text for row in rows], encoder)
-    factchecks_store_embeddings(
-        vectors=[(row.pk, vector_to_bytes(v)) for row, v in zip(rows, vectors, strict=True)], version=encoder.version
-    )
+    embed_candidates(queries, encoder)
     ranker, _version = engine_ranker(encoder)
     ranker(queries[0], factcheck_candidates(text=queries[0]))  # warm the session
     total_ms, hits = [], 0
