@@ -4,8 +4,8 @@ article; every figure a link to the list behind it.
 
 Desk-wide figures are read from the kept snapshot (``annotations.dashboard.snapshot``), computed
 here only when it is missing or stale, as the admin's page does. The article table is read live
-for one page of articles: four queries whatever the page holds (articles, counts, waiting items,
-reviews for agreement), none per row.
+for one page of articles: five queries whatever the page holds (the capped count, the page, its
+item counts, its waiting items, its reviews for agreement), none per row.
 
 Where each link goes: an article's title and progress to its review page; open and waiting
 counts to the claims or quotes list of the API (``/api/v1/claims/?revision=&status=unverified&
