@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from annotations.models import ArticleRevision, ExtractionJob
+from annotations.models import ArticleRevision, ExtractionJob, Review
 from annotations.rules.spans import content_hash
 from tests.factories import UserFactory, article_with_revision
 from tests.support.desk import BODY, QUOTE, SENTENCE_1, SENTENCE_2, item_on
@@ -97,6 +97,25 @@ def test_sorting_by_counts_never_orders_by_statuses_blind_mode_hides(reviewer_br
 
     assert _titles(reviewer_browser, sort="least-reviewed") == ["Blind one", "Open one"]  # 0 shown, 1
     assert _titles(reviewer_browser, sort="unverified") == ["Blind one", "Open one"]  # 2 shown, 1
+
+
+@pytest.mark.django_db
+def test_sorting_by_counts_uses_the_statuses_a_reviewer_sees_after_reviewing_and_an_editor_sees(
+    client, reviewer, editor
+):
+    blind = _article("Blind one", days_ago=1, statuses=("correct", "correct", "correct"))
+    blind.blind_review = True
+    blind.save()
+    _article("Open one", days_ago=2, statuses=("correct", "unverified"))
+    reviewed = blind.current_revision.items.order_by("start").first()
+    Review.objects.create(item=reviewed, reviewer=reviewer, verdict="correct")
+
+    client.force_login(reviewer)  # sees the one item it reviewed: 1 reviewed and 2 hidden on each
+    assert _titles(client, sort="least-reviewed") == ["Blind one", "Open one"]  # 1, 1: more left first
+    assert _titles(client, sort="unverified") == ["Blind one", "Open one"]  # 2, 1
+    client.force_login(editor)  # sees every status
+    assert _titles(client, sort="least-reviewed") == ["Open one", "Blind one"]  # 1, 3
+    assert _titles(client, sort="unverified") == ["Open one", "Blind one"]  # 1, 0
 
 
 @pytest.mark.django_db
