@@ -44,6 +44,16 @@ def three_articles(db):
     }
 
 
+# The column each sort orders by, and the direction its aria-sort says.
+SORTED_HEADERS = {
+    "newest": ("descending", "Added"),
+    "oldest": ("ascending", "Added"),
+    "title": ("ascending", "Title"),
+    "unverified": ("descending", "Progress"),
+    "least-reviewed": ("ascending", "Progress"),
+}
+
+
 def _titles(client, **params) -> list[str]:
     return [row["article"].title for row in client.get("/review/", params).context["rows"]]
 
@@ -65,7 +75,11 @@ def test_each_sort_of_the_whitelist_orders_the_list(reviewer_browser, three_arti
     assert response.status_code == 200
     assert [row["article"].title for row in response.context["rows"]] == expected
     assert response.context["sort"] == sort
-    assert f'<option value="{sort}" selected>' in response.content.decode()
+    html = response.content.decode()
+    assert f'<option value="{sort}" selected>' in html
+    sorted_header = re.search(r'<th aria-sort="(\w+)">(\w+)</th>', html)
+    assert sorted_header, "the header of the column the list is sorted by should carry aria-sort"
+    assert sorted_header.groups() == SORTED_HEADERS[sort]
 
 
 @pytest.mark.django_db
