@@ -8,15 +8,16 @@ other. The dashboard (``/admin/dashboard/``, ``annotations.dashboard``) is linke
 
 One module per part of the desk: ``articles`` (articles and their revisions), ``jobs`` (the
 extraction queue and the workers' heartbeats), ``items`` (claims and quotes), ``history``
-(reviews and the audit trail, read-only); ``actions`` holds what the bulk actions share.
+(reviews and the audit trail, read-only), ``factchecks`` (the fact-check library, its matches and
+matching runs); ``actions`` holds what the bulk actions share.
 Django's autodiscovery imports this package; importing the modules registers their admins.
 """
 
 from django.contrib import admin
 
-from annotations.admin import articles, history, items, jobs
+from annotations.admin import articles, factchecks, history, items, jobs
 
-__all__ = ["articles", "history", "items", "jobs"]
+__all__ = ["articles", "factchecks", "history", "items", "jobs"]
 
 # The admin's home page links the dashboard above the model lists.
 admin.site.index_template = "admin/annotations/index.html"
