@@ -13,7 +13,8 @@
   "use strict";
 
   const config = JSON.parse(document.getElementById("review-config").textContent);
-  const csrfToken = (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
+  // Read at each write: logging in again (in another tab) gives the session a new CSRF token.
+  const csrfToken = () => (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
   const $ = (id) => document.getElementById(id);
   const VERDICTS = ["correct", "disputed", "unverified"];
 
@@ -39,7 +40,7 @@
       init.body = JSON.stringify(body);
       init.headers["Content-Type"] = "application/json";
     }
-    if (method !== "GET") init.headers["X-CSRFToken"] = csrfToken;
+    if (method !== "GET") init.headers["X-CSRFToken"] = csrfToken();
     let response;
     try {
       response = await fetch(config.apiRoot + path, init);
@@ -67,11 +68,22 @@
     let page = 1;
     for (;;) {
       const result = await api("GET", `${path}${path.includes("?") ? "&" : "?"}page_size=200&page=${page}`);
-      if (!result.ok) throw new Error(errorMessage(result));
+      if (!result.ok) throw Object.assign(new Error(errorMessage(result)), { loggedOut: loggedOut(result) });
       results.push(...result.data.results);
       if (!result.data.next) return results;
       page += 1;
     }
+  }
+
+  /**
+   * Whether an answer means the session is gone (logged out, or expired): 401, or a 403 that
+   * says so. A 403 for a role too weak is not one: logging in again would not help.
+   */
+  function loggedOut(result) {
+    if (result.status === 401) return true;
+    const error = (result.data && result.data.error) || {};
+    return result.status === 403 && (["not_authenticated", "authentication_failed"].includes(error.code) ||
+      /CSRF/i.test(error.message || ""));
   }
 
   const itemPath = (item) => `${item.kind}s/${item.id}/`;
@@ -85,25 +97,163 @@
    * replaces an error of the user's own action: that stays until their next action says
    * something else. Other messages clear after a few seconds.
    */
-  function say(message, kind, { background = false } = {}) {
+  function say(message, kind, { background = false, about = "" } = {}) {
     const line = $("status-line");
     if (background && line.dataset.own === "error" && line.textContent) return;
     line.dataset.own = background ? "" : kind || "";
+    line.dataset.about = about; // what an error describes, so it clears once that is fixed
     line.textContent = message;
     line.className = "status-line " + (kind || "");
     clearTimeout(statusTimer);
     if (kind !== "error") statusTimer = setTimeout(() => (line.textContent = ""), 6000);
   }
 
+  /** Clear the status line if it still tells of the trouble ``about`` (now fixed). */
+  function unsay(about) {
+    const line = $("status-line");
+    if (line.dataset.about !== about) return;
+    line.textContent = "";
+    line.dataset.own = "";
+    line.dataset.about = "";
+  }
+
+  // --- A verdict kept across a new login (sessionStorage, this tab only) -------------------
+
+  const draftKey = (itemId) => `factcheck.draft.${config.article}.${itemId}`;
+
+  function draftFor(itemId) {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(draftKey(itemId)) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function draftKeep(itemId, draft) {
+    window.sessionStorage.setItem(draftKey(itemId), JSON.stringify(draft));
+  }
+
+  const draftForget = (itemId) => window.sessionStorage.removeItem(draftKey(itemId));
+
+  /** The items of this article with a kept draft (the first one is opened after a new login). */
+  function draftItemIds() {
+    const prefix = `factcheck.draft.${config.article}.`;
+    return Object.keys(window.sessionStorage)
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => Number(key.slice(prefix.length)));
+  }
+
+  function fillForm(draft) {
+    $("rationale").value = draft.rationale || "";
+    $("evidence-rows").replaceChildren();
+    for (const evidence of draft.evidence || []) addEvidenceRow(evidence);
+  }
+
+  /** Logged out: show the way back to the login form, which returns to this item. */
+  function showLoginAgain(itemId) {
+    const link = $("login-again-link");
+    const back = window.location.pathname + (itemId ? `?item=${itemId}` : "");
+    link.href = link.pathname + "?next=" + encodeURIComponent(back);
+    $("login-again").hidden = false;
+  }
+
+  // --- Extraction state -----------------------------------------------------------------
+
+  /** "3 min ago", from two instants in milliseconds. */
+  function age(fromMs, nowMs) {
+    const minutes = Math.floor(Math.max(0, nowMs - fromMs) / 60000);
+    if (minutes < 1) return "less than a minute";
+    if (minutes < 120) return `${minutes} min`;
+    const hours = Math.floor(minutes / 60);
+    return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} days`;
+  }
+
+  /** A failed job's error as a short sentence a reader can act on (the full text is in the admin). */
+  function failureReason(error) {
+    let text = (error || "").split("\n")[0].trim();
+    if (!text) return "no reason was recorded.";
+    const gaveUp = text.match(/^Gave up after (\d+) attempts\. Last error: (.*)$/);
+    if (gaveUp) text = `the worker gave up after ${gaveUp[1]} attempts; the last one: ${gaveUp[2]}`;
+    if (text.length > 200) text = text.slice(0, 199).trimEnd() + "…";
+    text = text.charAt(0).toLowerCase() + text.slice(1);
+    return /[.!?…]$/.test(text) ? text : text + ".";
+  }
+
+  /** The workers' state and the server's clock, or null when that cannot be read now. */
+  async function workersState() {
+    try {
+      const response = await fetch($("extraction-box").dataset.workersUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      return response.ok ? await response.json() : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  /** What the extraction of the current text is doing, how long it has, and why it failed. */
+  async function renderExtraction(extraction) {
+    const status = extraction ? extraction.status : "none";
+    const badge = $("extraction-state");
+    badge.textContent = extraction ? status : "-";
+    badge.className = `job job-${status}`;
+    const box = $("extraction-box");
+    const note = $("extraction-note");
+    const retry = $("retry-extraction");
+    const waiting = status === "queued" || status === "running";
+    const workers = waiting ? await workersState() : null;
+    const nowMs = workers ? Date.parse(workers.now) : Date.now();
+    box.dataset.status = status;
+    if (status === "queued") {
+      note.textContent = `Extraction queued ${age(Date.parse(extraction.created_at), nowMs)} ago.`;
+    } else if (status === "running") {
+      const since = Date.parse(extraction.started_at || extraction.updated_at);
+      note.textContent = `Extraction running for ${age(since, nowMs)} (attempt ${extraction.attempts}).`;
+    } else if (status === "failed") {
+      note.textContent = `Extraction failed: ${failureReason(extraction.error)}` +
+        (config.isEditor ? "" : " An editor can retry it.");
+    } else {
+      note.textContent = "";
+    }
+    note.className = "extraction-note" + (status === "failed" ? " failed" : "");
+    if (retry) retry.hidden = status !== "failed" && status !== "none";
+    const down = $("workers-down");
+    down.hidden = !(workers && workers.workers_down);
+    if (!down.hidden) {
+      down.textContent = workers.last_seen
+        ? `The workers look down: none has been seen for ${age(Date.parse(workers.last_seen), nowMs)}. ` +
+          "Extraction waits until one runs again; tell whoever runs the service."
+        : "The workers look down: none has ever reported. Extraction waits until one runs; tell whoever runs the service.";
+    }
+    box.hidden = !note.textContent && down.hidden && (!retry || retry.hidden);
+  }
+
+  async function retryExtraction() {
+    const retry = $("retry-extraction");
+    retry.disabled = true;
+    const result = await api("POST", `articles/${config.article}/extract/`);
+    retry.disabled = false;
+    if (result.status === 202) {
+      state.article = result.data;
+      await renderExtraction(result.data.extraction);
+      say("Extraction queued again: the claims and quotes appear here when a worker has read the text.", "ok");
+    } else {
+      say("Not queued. " + errorMessage(result), "error", { about: "extraction" });
+      if (result.status === 409) await loadArticle(); // someone else queued it, or it is done
+    }
+  }
+
   // --- Loading --------------------------------------------------------------------------
 
   async function loadArticle() {
     const result = await api("GET", `articles/${config.article}/`);
-    if (!result.ok) throw new Error(errorMessage(result));
+    if (!result.ok) throw Object.assign(new Error(errorMessage(result)), { loggedOut: loggedOut(result) });
     state.revision = result.data.revision ? result.data.revision.id : null;
     state.chars = Array.from(result.data.text || "");
     state.article = result.data;
-    $("extraction-state").textContent = result.data.extraction ? result.data.extraction.status : "-";
+    await renderExtraction(result.data.extraction);
+    if (result.data.extraction && result.data.extraction.status !== "failed") unsay("extraction");
     // A published article is read-only until an editor reopens it: it looks it, too.
     document.body.classList.toggle("is-published", Boolean(result.data.published));
     $("published-note").hidden = !result.data.published;
@@ -513,10 +663,14 @@
       ? `Blind review: ${data.hidden} review(s) by others are hidden until you submit yours.`
       : "";
     $("my-review").textContent = mine ? `Your current verdict: ${mine.verdict}.` : "You have not reviewed this item.";
-    if (prefill && mine) {
-      $("rationale").value = mine.rationale;
-      $("evidence-rows").replaceChildren();
-      for (const evidence of mine.evidence || []) addEvidenceRow(evidence);
+    const draft = prefill && draftFor(state.selectedId);
+    if (draft) {
+      fillForm(draft); // kept when a save found the session gone: the reviewer submits it again
+      say(`Your unsaved verdict “${draft.verdict}” is back in the form: press ${draft.verdict} to submit it.`, "", {
+        about: "draft",
+      });
+    } else if (prefill && mine) {
+      fillForm(mine);
     }
   }
 
@@ -651,6 +805,8 @@
     const result = await api("POST", itemPath(item) + "reviews/", body, ifMatch(item));
     if (result.status === 201) {
       $("conflict").hidden = true;
+      draftForget(item.id);
+      $("login-again").hidden = true;
       say(`Saved: ${verdict}.`, "ok");
       state.mine.add(item.id);
       await reloadItem(item);
@@ -661,6 +817,11 @@
       updateItem(current); // keeps the rationale typed: select() clears the form only on a new item
       showConflict(current, verdict);
       say("Not saved: someone changed the item first.", "error");
+    } else if (loggedOut(result)) {
+      draftKeep(item.id, { verdict, rationale: body.rationale, evidence: body.evidence });
+      showLoginAgain(item.id);
+      say(`Not saved: you are logged out. Your verdict “${verdict}” is kept in this tab; log in again to submit it.`,
+        "error", { about: "session" });
     } else {
       say("Not saved. " + errorMessage(result), "error");
     }
@@ -855,11 +1016,16 @@
         }
         refreshThreads(selectedNow); // comments do not change the version: read them anyway
       }
-      if (state.pollFailed) say("Connected again: the page is up to date.", "ok", { background: true });
+      if (state.pollFailed) {
+        unsay("poll");
+        say("Connected again: the page is up to date.", "ok", { background: true });
+      }
       state.pollFailed = false;
     } catch (error) {
       state.pollFailed = true;
-      say("Could not refresh: " + error.message, "error", { background: true });
+      if (error.loggedOut) showLoginAgain(state.selectedId);
+      const why = error.loggedOut ? "you are logged out. Log in again to see others' changes." : error.message;
+      say("Could not refresh: " + why, "error", { background: true, about: "poll" });
     } finally {
       state.polling = false;
     }
@@ -920,6 +1086,7 @@
       if (state.lastVerdict && state.lastVerdict.itemId === state.selectedId) submitVerdict(state.lastVerdict.verdict);
     });
     $("conflict-dismiss").addEventListener("click", () => ($("conflict").hidden = true));
+    if ($("retry-extraction")) $("retry-extraction").addEventListener("click", retryExtraction);
     const stay = $("stay-after-verdict");
     stay.checked = window.localStorage.getItem(STAY_KEY) === "1";
     stay.addEventListener("change", () => window.localStorage.setItem(STAY_KEY, stay.checked ? "1" : "0"));
@@ -932,8 +1099,9 @@
       state.items = await loadItems();
       await loadProgress();
       renderText();
-      const wanted = Number(new URLSearchParams(window.location.search).get("item"));
-      if (wanted && state.items.has(wanted)) select(wanted); // from "My queue"
+      const drafts = draftItemIds().filter((id) => state.items.has(id));
+      const wanted = Number(new URLSearchParams(window.location.search).get("item")) || drafts[0];
+      if (wanted && state.items.has(wanted)) select(wanted); // from "My queue", or back from logging in again
       if (new URLSearchParams(window.location.search).has("ingested")) {
         say("Article added: its extraction is queued, and its claims and quotes appear here when a worker has read it.", "ok");
       }
