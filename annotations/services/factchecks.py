@@ -46,9 +46,13 @@ def factcheck_sync_from_item(item: Item) -> FactCheck | None:
         return None
     rationale, evidence = _rationale_and_evidence(item)
     article = item.revision.article
+    before = FactCheck.objects.filter(item_id=item.pk).values_list("claim_text", "title").first()
+    # New words (a moved span, an edited text or title): the stored vector no longer says them.
+    stale_vector = {"embedding": None, "embedding_version": ""} if before != (item.text, article.title[:500]) else {}
     factcheck, _ = FactCheck.objects.update_or_create(
         item_id=item.pk,
         defaults={
+            **stale_vector,
             "source": FactCheck.Source.DESK,
             "article_id": article.pk,
             "claim_text": item.text,

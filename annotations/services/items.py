@@ -23,7 +23,7 @@ from annotations.models import Article, Comment, HistoryEvent, Item, Review
 from annotations.rules.policy import status_from_reviews
 from annotations.rules.spans import SpanProblem, span_context, span_problem
 from annotations.selectors import live_item_at
-from annotations.services.factchecks import factcheck_sync_from_item
+from annotations.services.factchecks import CHECKED, factcheck_sync_from_item
 from annotations.services.history import history_record, item_history_record
 from factcheck.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound, PreconditionRequired, StaleVersion
 
@@ -229,6 +229,8 @@ def item_update_span(
             before=before,
             after={"start": start, "end": end, "text": found},
         )
+        if item.status in CHECKED:
+            factcheck_sync_from_item(item)  # the library's copy says the new words, and is matched again
     return item
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from annotations.models import Article, ArticleRevision, HistoryEvent, Item
 from annotations.rules.anchoring import reanchor
 from annotations.rules.spans import content_hash, span_context
+from annotations.services.factchecks import CHECKED, factcheck_sync_from_item
 from annotations.services.history import history_record
 from annotations.services.publishing import article_lock
 from annotations.services.queue import extraction_job_create
@@ -92,6 +93,9 @@ def _carry_over(item: Item, old_body: str, new: ArticleRevision, editor: Abstrac
         after = {"revision": item.revision_id, "orphaned": True}
     else:
         after = {"revision": new.pk, "start": anchor.start, "end": anchor.end, "text": text, "exact": anchor.exact}
+        if item.status in CHECKED and text != item.text:
+            item.revision, item.start, item.end, item.text = new, anchor.start, anchor.end, text
+            factcheck_sync_from_item(item)  # the library's copy follows the words it now holds
     history_record(
         article_id=new.article_id,
         item_id=item.pk,

@@ -130,6 +130,52 @@ def test_a_desk_verdict_joins_the_library_and_leaves_it_when_unverified_again(ar
     assert gone is None and FactCheck.objects.count() == 0
 
 
+def _checked(article, words: str) -> tuple[Item, FactCheck]:
+    claim = item_on(article, words)
+    Item.objects.filter(pk=claim.pk).update(status="disputed")
+    claim.refresh_from_db()
+    factcheck = factcheck_sync_from_item(claim)
+    FactCheck.objects.filter(pk=factcheck.pk).update(embedding=b"\0" * 8, embedding_version="enc-1")
+    return claim, factcheck
+
+
+@pytest.mark.django_db
+def test_a_moved_span_moves_the_desk_check_s_words_and_its_vector_is_computed_again(article, published_jobs):
+    from annotations.services.items import item_update_span
+
+    claim, factcheck = _checked(article, "Unemployment fell to 4.1 percent")
+    editor = UserFactory(role="editor")
+    end = article.current_revision.body.index(" June") + len(" June")
+
+    item_update_span(
+        item_id=claim.pk, kind="claim", user=editor, start=claim.start, end=end, expected_version=claim.version
+    )
+
+    factcheck.refresh_from_db()
+    assert factcheck.claim_text == "Unemployment fell to 4.1 percent in June"
+    assert (factcheck.embedding, factcheck.embedding_version) == (None, "")
+    assert MatchJob.objects.filter(factcheck=factcheck, status="queued").exists()
+
+
+@pytest.mark.django_db
+def test_new_text_carries_the_desk_check_s_new_words_with_the_item(article, published_jobs):
+    from annotations.services.revisions import article_revise
+
+    _claim, factcheck = _checked(article, "Unemployment fell to 4.1 percent in June.")
+    _untouched, kept = _checked(article, "The sky is green today.")
+    editor = UserFactory(role="editor")
+
+    article_revise(
+        article_id=article.pk, editor=editor, text="Unemployment fell to 4.2 percent in June. The sky is green today."
+    )
+
+    factcheck.refresh_from_db()
+    kept.refresh_from_db()
+    assert factcheck.claim_text == "Unemployment fell to 4.2 percent in June."
+    assert factcheck.embedding_version == ""
+    assert (kept.claim_text, kept.embedding_version) == ("The sky is green today.", "enc-1")  # same words
+
+
 @pytest.mark.django_db
 def test_a_new_fact_check_run_matches_open_claims_of_other_articles_only(article, settings):
     settings.MATCH_MIN_SCORE = 0.5
