@@ -95,6 +95,20 @@ def test_a_queued_job_shows_its_age_and_that_the_workers_look_down_until_one_bea
     expect(page.locator("#extraction-note")).to_have_text(re.compile(r"^Extraction queued 3 min ago\.$"))
 
 
+def test_a_queued_job_says_why_it_has_not_reached_the_workers(new_page):
+    article = article_with_revision(body=BODY, title="Jobs report")
+    ExtractionJob.objects.filter(pk=article.current_job_id).update(
+        last_error="Broker unavailable when publishing: connection refused"
+    )
+    page = new_page(_user("rita", "reviewer"))
+    _open(page, article)
+
+    expect(page.locator("#extraction-note")).to_have_text(
+        "Extraction queued less than a minute ago. "
+        "Last problem: broker unavailable when publishing: connection refused."
+    )
+
+
 def test_the_state_turns_done_when_the_worker_writes_the_items(new_page, published_jobs):
     article = article_with_revision(body=BODY, title="Jobs report")
     worker_heartbeat_record(hostname="worker-1")

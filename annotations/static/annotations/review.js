@@ -204,20 +204,25 @@
     const waiting = status === "queued" || status === "running";
     const workers = waiting ? await workersState() : null;
     const nowMs = workers ? Date.parse(workers.now) : Date.now();
+    const published = Boolean(state.article && state.article.published);
+    // A queued job keeps a broker outage's note, a running one its last transient error.
+    const lastProblem = waiting && extraction.error ? ` Last problem: ${failureReason(extraction.error)}` : "";
     box.dataset.status = status;
     if (status === "queued") {
-      note.textContent = `Extraction queued ${age(Date.parse(extraction.created_at), nowMs)} ago.`;
+      note.textContent = `Extraction queued ${age(Date.parse(extraction.created_at), nowMs)} ago.` + lastProblem;
     } else if (status === "running") {
       const since = Date.parse(extraction.started_at || extraction.updated_at);
-      note.textContent = `Extraction running for ${age(since, nowMs)} (attempt ${extraction.attempts}).`;
+      note.textContent = `Extraction running for ${age(since, nowMs)} (attempt ${extraction.attempts}).` + lastProblem;
     } else if (status === "failed") {
-      note.textContent = `Extraction failed: ${failureReason(extraction.error)}` +
-        (config.isEditor ? "" : " An editor can retry it.");
+      const next = !config.isEditor ? " An editor can retry it." : published ? " Reopen the article to retry it." : "";
+      note.textContent = `Extraction failed: ${failureReason(extraction.error)}${next}`;
+    } else if (status === "none") {
+      note.textContent = config.isEditor && !published ? "No extraction has run on this text." : "";
     } else {
       note.textContent = "";
     }
     note.className = "extraction-note" + (status === "failed" ? " failed" : "");
-    if (retry) retry.hidden = status !== "failed" && status !== "none";
+    if (retry) retry.hidden = (status !== "failed" && status !== "none") || published;
     const down = $("workers-down");
     down.hidden = !(workers && workers.workers_down);
     if (!down.hidden) {
