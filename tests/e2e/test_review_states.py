@@ -179,3 +179,31 @@ def test_the_failed_state_and_the_log_in_again_notice_are_clean_for_axe(new_page
     expect(page.get_by_role("link", name="Log in again")).to_be_visible()
 
     assert _axe_violations(page) == []
+
+
+def test_logging_in_again_in_another_tab_clears_the_logged_out_notice_and_the_kept_verdict_saves(
+    new_page, live_server
+):
+    from django.test import Client
+
+    article = article_with_revision(body=BODY, title="Jobs report")
+    claim = ItemFactory(revision=article.current_revision, start=BODY.index(SENTENCE), length=len(SENTENCE))
+    rita = _user("rita", "reviewer")
+    page = new_page(rita)
+    _open(page, article, f"?item={claim.pk}")
+    page.fill("#rationale", "Matches the June survey.")
+    page.context.clear_cookies(name="sessionid")  # logged out elsewhere (a logout keeps the CSRF cookie)
+    page.click("button[data-verdict=correct]")
+    expect(page.get_by_role("link", name="Log in again")).to_be_visible()
+
+    client = Client()  # rita logs in again elsewhere: this tab's cookies get the new session
+    client.force_login(rita)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+    expect(page.locator("#status-line")).to_have_text("Logged in again: press correct to submit your kept verdict.")
+    expect(page.locator("#login-again")).to_be_hidden()
+    page.click("button[data-verdict=correct]")
+    expect(page.locator("#status-line")).to_have_text("Saved: correct.")
+    assert Review.objects.get(item=claim).rationale == "Matches the June survey."

@@ -130,7 +130,11 @@
   }
 
   function draftKeep(itemId, draft) {
-    window.sessionStorage.setItem(draftKey(itemId), JSON.stringify(draft));
+    try {
+      window.sessionStorage.setItem(draftKey(itemId), JSON.stringify(draft));
+    } catch (error) {
+      // Storage refused (full, or off): the form still holds the draft while this page is open.
+    }
   }
 
   const draftForget = (itemId) => window.sessionStorage.removeItem(draftKey(itemId));
@@ -155,6 +159,15 @@
     const back = window.location.pathname + (itemId ? `?item=${itemId}` : "");
     link.href = link.pathname + "?next=" + encodeURIComponent(back);
     $("login-again").hidden = false;
+  }
+
+  /** The session is back (logged in again in another tab): the kept verdict can be submitted here. */
+  function loggedInAgain() {
+    $("login-again").hidden = true;
+    const draft = state.selectedId && draftFor(state.selectedId);
+    if ($("status-line").dataset.about !== "session") return;
+    if (draft) say(`Logged in again: press ${draft.verdict} to submit your kept verdict.`, "", { about: "draft" });
+    else unsay("session");
   }
 
   // --- Extraction state -----------------------------------------------------------------
@@ -243,9 +256,11 @@
       state.article = result.data;
       await renderExtraction(result.data.extraction);
       say("Extraction queued again: the claims and quotes appear here when a worker has read the text.", "ok");
+    } else if (result.status === 409) {
+      await loadArticle(); // someone else queued it, or it is done: the state shows which
+      say(errorMessage(result), "");
     } else {
       say("Not queued. " + errorMessage(result), "error", { about: "extraction" });
-      if (result.status === 409) await loadArticle(); // someone else queued it, or it is done
     }
   }
 
@@ -1021,6 +1036,7 @@
         }
         refreshThreads(selectedNow); // comments do not change the version: read them anyway
       }
+      if (!$("login-again").hidden) loggedInAgain();
       if (state.pollFailed) {
         unsay("poll");
         say("Connected again: the page is up to date.", "ok", { background: true });
