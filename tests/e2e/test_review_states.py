@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from annotations.dashboard.heartbeats import worker_heartbeat_record
 from annotations.models import ExtractionJob, Review
 from annotations.services.queue import extraction_job_complete, extraction_job_start
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_accessibility import _axe_violations
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 from workers.extraction import ClaimSpan, Extraction
@@ -89,6 +90,7 @@ def test_a_queued_job_shows_its_age_and_that_the_workers_look_down_until_one_bea
     expect(page.locator("#extraction-note")).to_have_text("Extraction queued 3 min ago.")
     expect(page.locator("#workers-down")).to_be_visible()
     expect(page.locator("#workers-down")).to_contain_text("The workers look down: none has been seen for 10 min.")
+    screenshot(page, "review-queued-workers-down")
 
     worker_heartbeat_record(hostname="worker-1")  # a worker is back: the next poll sees it
     expect(page.locator("#workers-down")).to_be_hidden()
@@ -177,6 +179,7 @@ def test_the_failed_state_and_the_log_in_again_notice_are_clean_for_axe(new_page
     page.context.clear_cookies()
     page.click("button[data-verdict=correct]")
     expect(page.get_by_role("link", name="Log in again")).to_be_visible()
+    screenshot(page, "review-failed-extraction-logged-out")
 
     assert _axe_violations(page) == []
 

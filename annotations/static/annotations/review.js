@@ -840,8 +840,7 @@
     } else if (loggedOut(result)) {
       draftKeep(item.id, { verdict, rationale: body.rationale, evidence: body.evidence });
       showLoginAgain(item.id);
-      say(`Not saved: you are logged out. Your verdict “${verdict}” is kept in this tab; log in again to submit it.`,
-        "error", { about: "session" });
+      say(`Not saved: you are logged out. Your verdict “${verdict}” is kept in this tab.`, "error", { about: "session" });
     } else {
       say("Not saved. " + errorMessage(result), "error");
     }
