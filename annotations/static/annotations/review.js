@@ -552,12 +552,34 @@
   }
 
   function fact(list, label, value) {
-    if (value === null || value === undefined || value === "") return;
+    const text = plain(value);
+    if (!text) return;
     const term = document.createElement("dt");
     term.textContent = label;
     const detail = document.createElement("dd");
-    detail.textContent = typeof value === "string" ? value : JSON.stringify(value);
+    detail.textContent = text;
     list.append(term, detail);
+  }
+
+  /** A value in words for a reader: lists joined, yes/no, "name: value" pairs; never raw JSON. */
+  function plain(value) {
+    if (value === null || value === undefined) return "";
+    if (typeof value === "boolean") return value ? "yes" : "no";
+    if (Array.isArray(value)) return value.map(plain).filter(Boolean).join(", ");
+    if (typeof value === "object") {
+      return Object.entries(value)
+        .map(([name, inner]) => [words(name), plain(inner)])
+        .filter(([, inner]) => inner)
+        .map(([name, inner]) => `${name}: ${inner}`)
+        .join("; ");
+    }
+    return String(value);
+  }
+
+  /** "check_worthiness" -> "Check worthiness": a facet's key as a label. */
+  function words(name) {
+    const spaced = String(name).replace(/[_-]+/g, " ").trim();
+    return spaced.charAt(0).toUpperCase() + spaced.slice(1);
   }
 
   function renderItemFacts(item) {
@@ -577,15 +599,16 @@
       fact(facts, "Cue", item.cue);
     }
     fact(facts, "Score", item.score === null ? null : Number(item.score).toFixed(2));
-    for (const [name, value] of Object.entries(item.facets || {})) fact(facts, name, value);
-    const engine = item.extractor_version ? `the engine (${item.extractor_version})` : "the engine";
+    for (const [name, value] of Object.entries(item.facets || {})) fact(facts, words(name), value);
+    // The model's hash and the item's version are for editors tracing a change, not for reviewers.
+    const engine = config.isEditor && item.extractor_version ? `the engine (${item.extractor_version})` : "the engine";
     fact(facts, "Found by", item.origin === "machine" ? engine : "a reviewer");
     fact(facts, "Assigned to", item.assigned_to);
     if (item.resolution_status) fact(facts, "Editor's decision", `${item.resolution_status} ${item.resolution_note}`.trim());
     if (item.dismissed) fact(facts, "Not a claim", item.dismissal_reason);
     if (item.needs_rereview) fact(facts, "Needs re-review", "the article's text changed under it");
     if (item.orphaned) fact(facts, "Orphaned", "not found in the current text");
-    fact(facts, "Version", String(item.version));
+    if (config.isEditor) fact(facts, "Version", String(item.version));
     const published = Boolean(state.article && state.article.published);
     const writable = config.canReview && !item.orphaned && !published;
     for (const button of document.querySelectorAll("#verdict-box button, #verdict-box textarea, #verdict-box input")) {
@@ -616,8 +639,13 @@
     return link;
   }
 
+  /** "2026-12-02 14:05" in the reader's time zone: one form whatever the browser's locale. */
   function when(iso) {
-    return iso ? new Date(iso).toLocaleString() : "";
+    if (!iso) return "";
+    const at = new Date(iso);
+    if (Number.isNaN(at.getTime())) return "";
+    const two = (n) => String(n).padStart(2, "0");
+    return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
   }
 
   async function refreshThreads(item, { prefill = false } = {}) {
@@ -727,7 +755,9 @@
   function summarise(values) {
     return Object.entries(values || {})
       .filter(([name]) => !["review", "comment", "version"].includes(name))
-      .map(([name, value]) => `${name}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
+      .map(([name, value]) => [name, plain(value)])
+      .filter(([, value]) => value) // an empty rationale is no change worth a line
+      .map(([name, value]) => `${name}: ${value}`)
       .join(", ");
   }
 
@@ -770,12 +800,20 @@
     title.className = "evidence-title";
     title.setAttribute("aria-label", "Evidence title");
     title.value = (evidence && evidence.title) || "";
+    const excerpt = document.createElement("input");
+    excerpt.type = "text";
+    excerpt.placeholder = "excerpt: the words that settle it";
+    excerpt.className = "evidence-excerpt";
+    excerpt.setAttribute("aria-label", "Evidence excerpt");
+    excerpt.maxLength = 2000;
+    excerpt.value = (evidence && evidence.excerpt) || "";
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "link";
     remove.textContent = "remove";
+    remove.setAttribute("aria-label", "Remove this evidence");
     remove.addEventListener("click", () => row.remove());
-    row.append(url, title, remove);
+    row.append(url, title, excerpt, remove);
     $("evidence-rows").appendChild(row);
     return url;
   }
@@ -785,6 +823,7 @@
       .map((row) => ({
         url: row.querySelector(".evidence-url").value.trim(),
         title: row.querySelector(".evidence-title").value.trim(),
+        excerpt: row.querySelector(".evidence-excerpt").value.trim(),
       }))
       .filter((evidence) => evidence.url);
   }
@@ -960,6 +999,13 @@
     $("selection-box").hidden = !config.canReview;
     $("selection-box").dataset.start = String(start);
     $("selection-box").dataset.end = String(end);
+    // On a phone the panel is below the text: bring the box into view, leaving the selection be.
+    if (config.canReview && !isInView($("selection-box"))) $("selection-box").scrollIntoView({ block: "nearest" });
+  }
+
+  function isInView(element) {
+    const box = element.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
   }
 
   // --- Navigation and keyboard ----------------------------------------------------------
