@@ -13,7 +13,11 @@ Against a migrated database it may empty (its FactCheck table is cleared first).
    worker's whole step per claim: candidates, ``rank()`` with the stored vectors, one thread;
 4. stores ``--articles`` articles of ``--claims`` claims each (paraphrases again) and times their
    matching runs (``match_job_run``, as the task runs them, matches stored) in this one process:
-   articles per second that one matching worker process keeps up with.
+   articles per second that one matching worker process keeps up with;
+5. with ``--texts DIR`` (news articles, e.g. ../shared/datasets/polnear/dev/text), extracts them
+   in this same process first (``workers.extraction.extract``, the default claims mode): the
+   articles per second one extraction process gives, side by side, and their claims per article
+   (used as ``--claims``), so the two rates compare like for like.
 
 Prints one line per figure and, last, a JSON object of all of them.
 """
@@ -28,6 +32,7 @@ import random
 import statistics
 import tempfile
 import time
+from pathlib import Path
 
 import django
 
@@ -46,6 +51,7 @@ from annotations.selectors.factchecks import factcheck_candidates, factcheck_mat
 from annotations.services.factchecks import factcheck_terms_refresh, factchecks_store_embeddings  # noqa: E402
 from annotations.services.matching import match_job_run, match_job_start  # noqa: E402
 from workers.encoder import get_encoder, vector_to_bytes  # noqa: E402
+from workers.extraction import clean_text, extract, extractor_version  # noqa: E402
 from workers.matching import embed_facts  # noqa: E402
 from workers.matching_tasks import engine_ranker  # noqa: E402
 
@@ -74,6 +80,7 @@ def main() -> None:
     parser.add_argument("--skip-import", action="store_true", help="Time the queries on the rows already there.")
     parser.add_argument("--articles", type=int, default=30)
     parser.add_argument("--claims", type=int, default=12, help="claims per article (the dev articles average 12-14)")
+    parser.add_argument("--texts", type=Path, help="a folder of .txt articles: time their extraction side by side")
     args = parser.parse_args()
     rng = random.Random(17)
     words = vocabulary(rng)
@@ -92,7 +99,16 @@ def main() -> None:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE annotations_factcheck")
     match_queries(claims, words=words, rng=rng, figures=figures, count=args.queries)
-    revision_runs(claims, words=words, rng=rng, user=user, figures=figures, articles=args.articles, per=args.claims)
+    per = args.claims
+    if args.texts:
+        per = extraction_rate(sorted(args.texts.glob("*.txt"))[: args.articles], figures=figures)
+    revision_runs(claims, words=words, rng=rng, user=user, figures=figures, articles=args.articles, per=per)
+    if args.texts:
+        figures["matching_over_extraction"] = round(
+            figures["revision_runs_articles_per_s"] / figures["extraction_articles_per_s"], 2
+        )
+        print(f"matching keeps up with extraction process for process: {figures['matching_over_extraction']}x "
+              "(above 1: one matching process per extraction process is enough)", flush=True)
     print(json.dumps(figures))
 
 
@@ -115,6 +131,20 @@ def import_twice(claims: list[str], *, user, rng: random.Random, figures: dict) 
         figures[f"import_{run}_records_per_s"] = round(len(claims) / seconds)
         print(f"import ({run} run): {out.getvalue().strip()}", flush=True)
     os.unlink(feed.name)
+
+
+def extraction_rate(paths: list[Path], *, figures: dict) -> int:
+    """Extract ``paths`` in this process, as a worker does; returns their claims per article, rounded."""
+    texts = [clean_text(path.read_text(encoding="utf-8")) for path in paths]
+    extract(texts[0])  # load the claims model first: a worker loads it once
+    started = time.perf_counter()
+    claims = sum(len(extract(text).claims) for text in texts)
+    seconds = time.perf_counter() - started
+    figures["extraction_articles_per_s"] = round(len(texts) / seconds, 2)
+    figures["extraction_claims_per_article"] = round(claims / len(texts), 1)
+    print(f"extraction ({extractor_version()}): {len(texts)} articles in {seconds:.1f} s = "
+          f"{len(texts) / seconds:.2f} articles/s in one process, {claims / len(texts):.1f} claims each", flush=True)
+    return max(1, round(claims / len(texts)))
 
 
 def embed_candidates(queries: list[str], encoder) -> None:
