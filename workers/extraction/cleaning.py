@@ -1,10 +1,11 @@
 """Remove page junk from article text pasted out of a web page.
 
 Text copied from a news site carries things that are not the article: ad-slot markers
-("assured version a 300x600 1", "Advertisement"), photo credits and the caption above them,
-share buttons, and a trailer of navigation ("Tags:", "Related news & articles", "Latest news").
-None of it may become a claim, and reviewers should not have to read it, so ingestion stores
-the cleaned text and every offset refers to it.
+("assured version a 300x600 1", "Advertisement"), photo credits, share buttons, and a trailer
+of navigation ("Tags:", "Related news & articles", "Latest news"). None of it may become a
+claim, and reviewers should not have to read it, so ingestion stores the cleaned text and every
+offset refers to it. A photo's caption is content, not junk (it is where a misattributed photo
+is caught): only its credit line goes, and the caption stays as a paragraph of its own.
 
 The cleaner works line by line and only ever drops whole lines or normalises white space; it
 never rewrites the words of a line it keeps.
@@ -29,7 +30,11 @@ _AD_LINE = re.compile(
 # Photo and image credits: "Photo: Reuters", "Image credit: ...", "(Photo by X/Getty Images)".
 _CREDIT_LINE = re.compile(
     r"^\(?\s*(?:photo|photograph|image|picture|pic|video|illustration|credit|source\s+image)s?"
-    r"(?:\s+(?:credit|courtesy|by|via))?\s*[:/]",
+    r"(?:\s+(?:credit|courtesy|by|via))?\s*[:/]"
+    # "(Photo by A. Smith/Getty Images)", "Photo courtesy of the ministry": a name may hold
+    # initials' full stops, so the line is a credit by its shape: parenthesised, or no sentence end.
+    r"|^\(\s*(?:photo|photograph|image|picture|video)s?\s+(?:by|courtesy\s+of|via)\s[^()]{1,120}\)$"
+    r"|^(?:photo|photograph|image|picture|video)s?\s+(?:by|courtesy\s+of|via)\s[^!?]{1,120}[^.!?]$",
     re.IGNORECASE,
 )
 _CREDIT_AGENCY_LINE = re.compile(
@@ -92,8 +97,8 @@ def clean_text(raw: str) -> str:
     """Return the article body of ``raw`` with page junk removed.
 
     Normalises Unicode to NFC and line endings to ``\\n``, folds runs of spaces (including
-    no-break spaces), drops ad-slot lines, share buttons, photo credits together with the
-    one-line caption right above a credit, and the navigation trailer ("Tags:", "Related news",
+    no-break spaces), drops ad-slot lines, share buttons, photo credits (keeping the caption
+    above a credit, as a paragraph of its own), and the navigation trailer ("Tags:", "Related news",
     "Latest news" ...) when nothing after it is prose. Paragraphs are separated by one blank
     line. Returns ``""`` when nothing of the article is left.
     """
@@ -114,8 +119,8 @@ def clean_text(raw: str) -> str:
                 kept.append("")
             continue
         if _is_junk(line):
-            if _CREDIT_LINE.match(line) or _CREDIT_AGENCY_LINE.match(line):
-                _drop_caption_above(kept)
+            if (_CREDIT_LINE.match(line) or _CREDIT_AGENCY_LINE.match(line)) and kept and kept[-1] != "":
+                kept.append("")  # the caption above a credit is a paragraph of its own
             continue
         kept.append(line)
 
@@ -125,13 +130,3 @@ def clean_text(raw: str) -> str:
     return "\n".join(kept).replace("\n\n\n", "\n\n")
 
 
-def _drop_caption_above(kept: list[str]) -> None:
-    """Drop the caption paragraph that sits directly above a photo credit.
-
-    A caption is one line standing alone (a blank line or the start of the text above it) that
-    the credit follows without a blank line in between.
-    """
-    if not kept or kept[-1] == "":
-        return
-    if len(kept[-1]) <= 300 and (len(kept) == 1 or kept[-2] == ""):
-        kept.pop()

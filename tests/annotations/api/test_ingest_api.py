@@ -59,8 +59,10 @@ def test_post_text_stores_cleaned_body_and_publishes_job_after_commit(editor_cli
     assert response["Location"].endswith(f"/api/v1/articles/{body['id']}/")
     stored = ArticleRevision.objects.get(article_id=body["id"]).body
     assert body["text"] == stored
-    for junk in ("Photo:", "300x600", "Tags:", "Related news", "Latest news", "Featured", "stale caption", "\u00a0"):
+    for junk in ("Photo:", "300x600", "Tags:", "Related news", "Latest news", "Featured", "\u00a0"):
         assert junk not in stored, f"{junk!r} should have been cleaned out of the stored body"
+    # A caption is content (a misattributed photo is caught there): its credit goes, it stays.
+    assert "\n\nA stale caption about a Patriot system that belongs to another story.\n\n" in stored
     assert "“We are grateful for all the support,” the minister stated." in stored
     job = ExtractionJob.objects.get(article_id=body["id"])
     assert published_jobs == [job.pk]
@@ -77,6 +79,7 @@ def test_seed_article_is_stored_without_its_page_junk(editor_client, published_j
     assert text.startswith("Zelenskyy and U.S. Special Envoy Kellogg discuss")
     assert "300x600" not in text and "Tags:" not in text and "Photo:" not in text
     assert "over 330 missiles" in text
+    assert "will deploy a Patriot air defence system to Lithuania" in text  # the photo's caption
     assert text.rstrip().endswith("Source: President of Ukraine")
 
 
