@@ -47,7 +47,15 @@ _ORGANISATION = re.compile(
     r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3})?"
     r"|\b[A-Z]{2,6}\b(?!\.))"
 )
-_NOT_ORGANISATION = frozenset("I II III IV US UK EU OK TV AM PM".split())
+# Capitals that are not organisations: numerals, places, times, and roles and measures written
+# as acronyms ("the CEO of Boeing": Boeing is the organisation, CEO is a job).
+_NOT_ORGANISATION = frozenset(
+    "I II III IV US UK EU OK TV AM PM CEO CFO COO CTO CIO MP MPS MEP MEPS VP GDP CPI VAT DNA HIV COVID PHD MBA".split()
+)
+# Titles written short: a "name" ending in one ("Massachusetts Sen") is a title's first half.
+_TITLE_ABBREVIATIONS = frozenset(
+    "sen rep gov gen lt col dr mr mrs ms prof pres sgt capt adm maj rev st hon amb supt insp".split()
+)
 # Countries, US states and large cities cover most places in news text; "in <Capitalised>" adds more.
 _KNOWN_PLACES = frozenset(
     """afghanistan albania algeria argentina armenia australia austria azerbaijan belarus belgium bolivia bosnia
@@ -90,6 +98,14 @@ def _unique(items: list[str]) -> list[str]:
     return list(seen)
 
 
+def _is_person_name(name: str) -> bool:
+    """Not a title's first half ("Massachusetts Sen") nor only places and titles ("Texas Gov")."""
+    words = [word.strip(".").lower() for word in name.split()]
+    if not words or words[-1] in _TITLE_ABBREVIATIONS:
+        return False
+    return not all(word in _KNOWN_PLACES or word in _TITLE_ABBREVIATIONS for word in words)
+
+
 def claim_facets(sentence: str, names: NameIndex | None = None, position: int = 0) -> dict[str, Any]:
     """The facets of one claim sentence; ``names``/``position`` resolve a pronoun speaker."""
     dates = _unique([match.group() for match in _DATE.finditer(sentence)])
@@ -98,7 +114,7 @@ def claim_facets(sentence: str, names: NameIndex | None = None, position: int = 
         [match.group() for match in _QUANTITY.finditer(sentence) if match.group().strip() not in date_text]
     )
     organisations = _unique(
-        [match.group() for match in _ORGANISATION.finditer(sentence) if match.group() not in _NOT_ORGANISATION]
+        [match.group() for match in _ORGANISATION.finditer(sentence) if match.group().upper() not in _NOT_ORGANISATION]
     )
     places = _unique(
         [match.group() for match in _MULTIWORD_PLACE.finditer(sentence)]
@@ -111,6 +127,7 @@ def claim_facets(sentence: str, names: NameIndex | None = None, position: int = 
     people = _unique([
         name for name in local_names.mentions()
         if name not in places and not any(name in organisation for organisation in organisations)
+        and _is_person_name(name)
     ])
     facets: dict[str, Any] = {
         "numbers": numbers, "dates": dates, "people": people, "places": places, "organisations": organisations,

@@ -56,3 +56,14 @@ def test_model_is_small_plain_json_and_named_in_the_version() -> None:
     # The fast mode's version is the one of the engine before the modes existed.
     assert load_model().digest[:12] in extractor_version("fast")
     assert re.fullmatch(r"rules-\d+\+model-[0-9a-f]{12}", extractor_version("fast"))
+
+
+def test_facets_leave_out_job_acronyms_and_half_titles() -> None:
+    sentence = "Massachusetts Sen. Elizabeth Warren told the CEO that profits rose 12 percent in 2023."
+
+    facets = extract(sentence, claim_threshold=0.0).claims[0].facets
+
+    assert facets["people"] == ["Elizabeth Warren"]  # not "Massachusetts Sen"
+    assert "CEO" not in facets.get("organisations", [])
+    assert facets["places"] == ["Massachusetts"]
+    assert "12 percent" in facets["numbers"]
