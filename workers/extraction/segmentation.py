@@ -46,7 +46,9 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.']*)\.$")
 _BYLINE = re.compile(
     r"^(?:by|written\s+by|reporting\s+by|words\s+by|story\s+by|edited\s+by|posted\s+by)\s+[A-Z][^.!?]{0,80}$"
     r"|^[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+){0,3}\s*[|,/]\s*(?:staff\s+writer|reporter|correspondent|editor|contributor)"
-    r"|^(?:published|updated|posted|last\s+updated)\b[^.!?]{0,80}$",
+    r"|^(?:published|updated|posted|last\s+updated)\b[^.!?]{0,80}$"
+    # The article's own source line at its foot: "Source: President of Ukraine".
+    r"|^(?:source|sources)\s*:\s*[^.!?]{0,100}$",
     re.IGNORECASE,
 )
 _AD_OR_NAV = re.compile(

@@ -67,3 +67,17 @@ def test_facets_leave_out_job_acronyms_and_half_titles() -> None:
     assert "CEO" not in facets.get("organisations", [])
     assert facets["places"] == ["Massachusetts"]
     assert "12 percent" in facets["numbers"]
+
+
+def test_a_source_line_is_never_a_claim_but_a_sentence_naming_a_source_can_be() -> None:
+    text = (
+        "Russia launched over 330 missiles at Ukraine in June, the ministry said.\n\n"
+        "Sources: the Ministry of Defence said 12 drones were shot down on Monday.\n\n"
+        "Source: President of Ukraine"
+    )
+
+    texts = [claim.text for claim in extract(text, claim_threshold=0.0).claims]
+
+    assert "Source: President of Ukraine" not in texts
+    assert any("330 missiles" in claim for claim in texts)
+    assert any("12 drones" in claim for claim in texts)  # a full sentence, ending in a full stop
