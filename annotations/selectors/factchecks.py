@@ -51,11 +51,12 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 @dataclass(frozen=True)
 class CandidateRow:
-    """A row the database found for a query: its id, text to compare, stored embedding and lexical score."""
+    """A row the database found for a query: its id, text to compare, stored embedding and lexical
+    score (``None`` when the row was found by another measure than the words, e.g. trigrams)."""
 
     id: int
     text: str
-    lexical: float
+    lexical: float | None
     embedding: bytes | None = None
     embedding_version: str = ""
 
@@ -123,7 +124,9 @@ def factcheck_candidates(
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_limit(%s)", [TRIGRAM_THRESHOLD])
             seen = {row[0] for row in rows}
-            rows += [row for row in _fetch(trigram, [text, text, *params, limit]) if row[0] not in seen]
+            # A similarity is not on the word score's scale: these rows carry no lexical score,
+            # so the reranker scores the whole set's words itself (BM25 within the set).
+            rows += [(*row[:5], None) for row in _fetch(trigram, [text, text, *params, limit]) if row[0] not in seen]
         return _as_candidates(rows[:limit])
     if connection.vendor == "sqlite":
         sql = (
@@ -301,7 +304,7 @@ def _as_candidates(rows: list[tuple]) -> list[CandidateRow]:
             text=factcheck_match_text(claim_text=row[1], title=row[2] or ""),
             embedding=bytes(row[3]) if row[3] is not None else None,
             embedding_version=row[4] or "",
-            lexical=float(row[5] or 0.0),
+            lexical=float(row[5]) if row[5] is not None else None,
         )
         for row in rows
     ]

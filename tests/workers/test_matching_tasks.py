@@ -58,3 +58,19 @@ def test_a_missing_encoder_fails_the_job_with_its_reason_not_silently(claim, pub
     assert job.status == MatchJob.Status.FAILED
     assert job.last_error.startswith("The sentence encoder is unavailable: workers/encoder/model/model.onnx is missing")
     assert ClaimMatch.objects.count() == 0
+
+
+def test_the_ranker_takes_the_database_word_score_and_recomputes_it_only_when_one_is_missing():
+    from annotations.selectors.factchecks import CandidateRow
+
+    encoder = get_encoder()
+    ranker, _version = matching_tasks.engine_ranker(encoder)
+    text = "Unemployment fell to 4.1 percent in June"
+    # Same words, same vector: only the lexical score tells the two apart.
+    rows = [CandidateRow(id=1, text=text, lexical=1.0), CandidateRow(id=2, text=text, lexical=9.0)]
+    recomputed = [CandidateRow(id=1, text=text, lexical=None), CandidateRow(id=2, text=text, lexical=9.0)]
+
+    assert [pk for pk, _score in ranker(text, rows)] == [2, 1]
+    assert [pk for pk, _score in ranker(text, list(reversed(rows)))] == [2, 1]
+    scores = dict(ranker(text, recomputed))
+    assert scores[1] == scores[2]  # BM25 within the set: the same words score the same

@@ -5,8 +5,8 @@ Plain Python with no Django imports (like ``workers.extraction``); vectors come 
 
 - ``rank(query, candidates, *, limit=10, encoder=None)`` -> ``[Match(id, score)]`` best first:
   reranks the ``Candidate(id, text, lexical=None, embedding=None)`` records a database search
-  retrieved. ``lexical`` is the database's score (PostgreSQL ``ts_rank``, SQLite FTS5
-  ``-bm25()``), higher is better; when any is ``None`` BM25 is computed within the set.
+  retrieved. ``lexical`` is the database's score (PostgreSQL: the summed IDF of the words a
+  row shares, SQLite FTS5 ``-bm25()``), higher is better; when any is ``None`` BM25 is computed within the set.
   ``embedding`` is the stored vector, from ``embed_facts([fact_text(fact)])`` with the same
   encoder version; when ``None`` the text is embedded now. ``score`` is 0..1, roughly the
   chance the match is right; equal scores are ordered by id, so the result is deterministic.
