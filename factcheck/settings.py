@@ -347,6 +347,15 @@ LOGIN_REDIRECT_URL = "review:article-list"
 LOGOUT_REDIRECT_URL = "login"
 # How often the review page asks the API for others' changes (seconds).
 REVIEW_POLL_SECONDS = env.float("REVIEW_POLL_SECONDS", default=3.0)
+# Desk events are numbered after each commit; beat numbers any a crash left unnumbered this often.
+DESK_EVENTS_SWEEP_SECONDS = env.int("DESK_EVENTS_SWEEP_SECONDS", default=10)
+CELERY_BEAT_SCHEDULE["sweep-desk-events"] = {
+    "task": "workers.tasks.sweep_desk_events",
+    "schedule": float(DESK_EVENTS_SWEEP_SECONDS),
+    "options": {"expires": float(DESK_EVENTS_SWEEP_SECONDS)},
+}
+# Catch-up answers hold at most this many events (the page asks again from ``next``).
+DESK_EVENTS_PAGE_SIZE = env.int("DESK_EVENTS_PAGE_SIZE", default=200)
 # Beat asks a worker to record a heartbeat this often; the dashboard flags none for 3 intervals.
 WORKER_HEARTBEAT_INTERVAL_SECONDS = env.int("WORKER_HEARTBEAT_INTERVAL_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE["record-worker-heartbeat"] = {

@@ -13,6 +13,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from annotations.dashboard.heartbeats import worker_heartbeat_record
 from annotations.dashboard.snapshot import desk_snapshot_refresh
 from annotations.models import ArticleRevision
+from annotations.services.desk_events import desk_events_sequence
 from annotations.services.queue import (
     extraction_job_attach_page,
     extraction_job_complete,
@@ -83,6 +84,12 @@ def extract_article(self, job_id: int) -> None:
 def sweep_extraction_jobs() -> int:
     """Periodic (beat): publish again the jobs a lost message or a dead worker left behind."""
     return len(extraction_jobs_sweep())
+
+
+@shared_task(soft_time_limit=30, time_limit=60)
+def sweep_desk_events() -> int:
+    """Periodic (beat): number the desk events a crash between commit and sequencing left unnumbered."""
+    return desk_events_sequence()
 
 
 def _engine_options() -> dict:

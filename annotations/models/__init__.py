@@ -8,11 +8,13 @@ again when the text changes. Workflows live in ``annotations.services``, not her
 
 One module per aggregate: ``articles`` (articles and revisions), ``jobs`` (extraction jobs),
 ``items`` (claims and quotes), ``reviews`` (verdicts and comments), ``history`` (the change
-log), ``monitoring`` (worker heartbeats, the dashboard's snapshot) and ``factchecks`` (the
-library of earlier checks, the matches found and the matching runs).
+log), ``desk`` (the events open pages catch up from), ``monitoring`` (worker heartbeats, the
+dashboard's snapshot) and ``factchecks`` (the library of earlier checks, the matches found and
+the matching runs).
 """
 
 from annotations.models.articles import Article, ArticleRevision
+from annotations.models.desk import DeskEvent
 from annotations.models.factchecks import ClaimMatch, FactCheck, FactCheckTerm, MatchJob
 from annotations.models.history import HistoryEvent
 from annotations.models.items import Claim, ClaimManager, Item, Quote, QuoteManager
@@ -28,6 +30,7 @@ __all__ = [
     "ClaimMatch",
     "Comment",
     "DashboardSnapshot",
+    "DeskEvent",
     "ExtractionJob",
     "FactCheck",
     "FactCheckTerm",

@@ -1,8 +1,8 @@
 """Reads: querysets with their joins and aggregates decided once, for the API, the pages and the admin.
 
-One module per aggregate: ``articles``, ``items`` (claims and quotes, the queue, counts) and
-``reviews`` (the reads blind mode governs). Callers use ``from annotations import selectors``
-and the names below.
+One module per aggregate: ``articles``, ``items`` (claims and quotes, the queue, counts),
+``reviews`` (the reads blind mode governs) and ``events`` (the desk events a page catches up
+on). Callers use ``from annotations import selectors`` and the names below.
 """
 
 from annotations.selectors.articles import (
@@ -11,6 +11,7 @@ from annotations.selectors.articles import (
     article_list,
     articles_for_review_list,
 )
+from annotations.selectors.events import article_events_after
 from annotations.selectors.items import (
     empty_item_counts,
     item_counts,
@@ -33,6 +34,7 @@ __all__ = [
     "ARTICLE_LIST_SORTS",
     "agreement_units",
     "article_detail",
+    "article_events_after",
     "article_list",
     "articles_for_review_list",
     "empty_item_counts",

@@ -22,7 +22,7 @@ from factcheck.roles import EDITOR, user_has_role
 
 # History events that tell a reviewer's verdict: the review itself, the status change it
 # caused (which states the verdict as plainly), and an editor's resolution of the reviews.
-_VERDICT_EVENTS = (HistoryEvent.Action.REVIEW, HistoryEvent.Action.STATUS, HistoryEvent.Action.RESOLVE)
+VERDICT_EVENTS = (HistoryEvent.Action.REVIEW, HistoryEvent.Action.STATUS, HistoryEvent.Action.RESOLVE)
 
 
 def _sees_others_reviews(*, item: Item, user: AbstractBaseUser) -> bool:
@@ -55,7 +55,7 @@ def item_history(*, item: Item, user: AbstractBaseUser) -> QuerySet[HistoryEvent
     changes, resolutions) are hidden as above."""
     events = HistoryEvent.objects.filter(item=item).select_related("actor").order_by("created_at", "id")
     if not _sees_others_reviews(item=item, user=user):
-        events = events.exclude(Q(action__in=_VERDICT_EVENTS) & ~Q(actor=user))
+        events = events.exclude(Q(action__in=VERDICT_EVENTS) & ~Q(actor=user))
     return events
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 
 from annotations.models import HistoryEvent, Item
+from annotations.services.desk_events import desk_event_record
 
 
 def history_record(
@@ -18,8 +19,11 @@ def history_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> HistoryEvent:
-    """Append one event. Call inside the transaction of the change it records."""
-    return HistoryEvent.objects.create(
+    """Append one event, and the desk event open pages learn of it from (``desk_events``).
+
+    Call inside the transaction of the change it records.
+    """
+    event = HistoryEvent.objects.create(
         article_id=article_id,
         item_id=item_id,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -27,6 +31,8 @@ def history_record(
         before=before or {},
         after=after or {},
     )
+    desk_event_record(article_id=article_id, item_id=item_id, kind=action, actor=actor, payload=event.after)
+    return event
 
 
 def item_history_record(

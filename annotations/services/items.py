@@ -19,10 +19,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotations import readcache
-from annotations.models import Article, Comment, HistoryEvent, Item, Review
+from annotations.models import Article, Comment, DeskEvent, HistoryEvent, Item, Review
 from annotations.rules.policy import status_from_reviews
 from annotations.rules.spans import SpanProblem, span_context, span_problem
 from annotations.selectors import live_item_at
+from annotations.services.desk_events import desk_events_record_many
 from annotations.services.factchecks import CHECKED, factcheck_sync_from_item
 from annotations.services.history import history_record, item_history_record
 from factcheck.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound, PreconditionRequired, StaleVersion
@@ -281,6 +282,7 @@ def article_assign(*, article_id: int, editor: AbstractBaseUser, assignee: Abstr
             assigned_to=assignee, version=F("version") + 1, updated_at=timezone.now()
         )
         readcache.after_update(article_id=article.pk)
+        after = {"assigned_to": assignee.username if assignee else None}
         HistoryEvent.objects.bulk_create(
             HistoryEvent(
                 article_id=article.pk,
@@ -288,9 +290,16 @@ def article_assign(*, article_id: int, editor: AbstractBaseUser, assignee: Abstr
                 actor=editor,
                 action=HistoryEvent.Action.ASSIGN,
                 before={"assigned_to": item.assigned_to.username if item.assigned_to else None},
-                after={"assigned_to": assignee.username if assignee else None},
+                after=after,
             )
             for item in items
+        )
+        desk_events_record_many(
+            [
+                DeskEvent(article_id=article.pk, item_id=item.pk, actor=editor, kind=HistoryEvent.Action.ASSIGN,
+                          payload=after)
+                for item in items
+            ]
         )
     return len(ids)
 

@@ -22,13 +22,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from annotations.models import ArticleRevision, ClaimMatch, FactCheck, HistoryEvent, Item, MatchJob
+from annotations.models import ArticleRevision, ClaimMatch, DeskEvent, FactCheck, HistoryEvent, Item, MatchJob
 from annotations.selectors.factchecks import (
     CandidateRow,
     factcheck_candidates,
     factcheck_match_text,
     open_claim_candidates,
 )
+from annotations.services.desk_events import desk_events_record_many
 from annotations.services.history import item_history_record
 from factcheck.errors import NotFound
 from factcheck.outbox import Outbox
@@ -244,6 +245,8 @@ def claim_matches_replace_many(*, found_by_item: dict[int, list[tuple[int, float
         # A concurrent run of the same revision may have stored a pair since: one row is the point.
         ClaimMatch.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
         ClaimMatch.objects.bulk_update(changed, ["score", "matcher_version", "updated_at"], batch_size=500)
+        removed = set(stale)
+        _matches_events({match.item_id for match in new} | {m.item_id for m in existing.values() if m.pk in removed})
 
 
 def claim_match_add(*, item_id: int, factcheck_id: int, score: float, matcher_version: str) -> None:
@@ -260,8 +263,19 @@ def claim_match_add(*, item_id: int, factcheck_id: int, score: float, matcher_ve
             ClaimMatch.objects.create(
                 item_id=item_id, factcheck_id=factcheck_id, score=score, matcher_version=matcher_version[:120]
             )
+            _matches_events({item_id})
     except IntegrityError:
         pass  # A concurrent run stored the same pair: one row is the point.
+
+
+def _matches_events(item_ids: set[int]) -> None:
+    """Tell the open pages of these items' articles that their matches changed (in the write's transaction)."""
+    if not item_ids:
+        return
+    articles = Item.objects.filter(pk__in=item_ids).values_list("pk", "revision__article_id")
+    desk_events_record_many(
+        [DeskEvent(article_id=article_id, item_id=item_id, kind=DeskEvent.MATCHES) for item_id, article_id in articles]
+    )
 
 
 def match_feedback(

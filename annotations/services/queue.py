@@ -17,8 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from annotations import readcache
-from annotations.models import Article, ArticleRevision, ExtractionJob, HistoryEvent, Item
+from annotations.models import Article, ArticleRevision, DeskEvent, ExtractionJob, HistoryEvent, Item
 from annotations.rules.spans import content_hash, span_context, span_problem
+from annotations.services.desk_events import desk_event_record
 from annotations.services.history import history_record
 from annotations.services.matching import match_job_create
 from annotations.services.publishing import article_lock
@@ -65,6 +66,7 @@ def extraction_job_create(*, article: Article, revision_id: int | None, source_u
     """
     job = ExtractionJob.objects.create(article=article, revision_id=revision_id, source_url=source_url)
     article.current_job = job
+    _job_event(job)
     EXTRACTION_OUTBOX.publish_after_commit(job.pk)
     return job
 
@@ -136,6 +138,7 @@ def extraction_job_start(*, job_id: int) -> ExtractionJob | None:
         job.started_at = now
         job.updated_at = now
         job.save(update_fields=["attempts", "status", "started_at", "updated_at"])
+        _job_event(job)
     return job
 
 
@@ -169,6 +172,8 @@ def extraction_job_attach_page(*, job_id: int, page: PageDocument) -> ArticleRev
         article.language = article.language or page.language[:16]
         article.published_date = article.published_date or page.published_date
         article.save()
+        # The fetched page is the article's first text: the pages show it as a revision.
+        desk_event_record(article_id=article.pk, kind=HistoryEvent.Action.REVISE, payload={"revision": revision.pk})
     return revision
 
 
@@ -206,6 +211,7 @@ def extraction_job_complete(*, job_id: int, extraction: Extraction) -> int:
         job.finished_at = now
         job.updated_at = now
         job.save(update_fields=["status", "extractor_version", "last_error", "finished_at", "updated_at"])
+        _job_event(job, items=len(items))
         # Has any of these claims been checked before? Asked on the matching queue after commit.
         match_job_create(revision_id=revision.pk)
     return len(items)
@@ -307,6 +313,16 @@ def _finish(job: ExtractionJob, status: str, error: str, now: dt.datetime) -> No
     job.finished_at = now
     job.updated_at = now
     job.save(update_fields=["status", "last_error", "finished_at", "updated_at"])
+    _job_event(job)
+
+
+def _job_event(job: ExtractionJob, **extra: int) -> None:
+    """Tell the article's open pages where its extraction stands (in the transaction of the change)."""
+    desk_event_record(
+        article_id=job.article_id,
+        kind=DeskEvent.JOB,
+        payload={"job": job.pk, "status": job.status, "error": job.last_error, **extra},
+    )
 
 
 def _machine_item(revision: ArticleRevision, span: ClaimSpan | QuoteSpan, kind: str, version: str, **fields) -> Item:

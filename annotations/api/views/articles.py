@@ -22,6 +22,7 @@ from annotations import readcache, selectors
 from annotations.api.filters import ITEM_ORDERING, ArticleFilter, ItemFilter, ItemOrderingFilter, QuoteFilter
 from annotations.api.serializers.articles import ArticleDetailSerializer, ArticleSerializer
 from annotations.api.serializers.items import AssignInputSerializer, ClaimSerializer, QuoteSerializer
+from annotations.api.views.events import ArticleEventActions
 from annotations.models import Article, Item
 from annotations.rules.visibility import statuses_differ_by_reader
 from annotations.services import items as item_services
@@ -91,6 +92,7 @@ class ArticleUpdateSerializer(StrictSerializer):
 
 
 class ArticleViewSet(
+    ArticleEventActions,
     readcache.ArticleReadCacheMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Articles: ingest and change (editors), list and read (every role)."""

@@ -1,0 +1,119 @@
+"""The desk event log: every change a reader may see on an article, numbered in commit order.
+
+Open review pages follow an article by asking for "everything after position P"
+(``GET /api/v1/articles/{id}/events/?after=P``). For that to never miss a row, positions must
+be handed out in the order the changes *committed*: an autoincrement id is not, since a
+transaction that took id 10 can commit after one that took id 11 was already read, and a
+reader that had moved past 11 would never see 10.
+
+The design (one sequencer, run after commit):
+
+1. ``desk_event_record`` writes a ``DeskEvent`` in the transaction of the change, with
+   ``position`` null, so the event exists if and only if the change committed. Most events
+   come from ``history_record`` (the audit trail's one seam); extraction progress and new
+   matches, which keep no history, call it directly.
+2. When that transaction commits, ``desk_events_sequence`` (from ``transaction.on_commit``)
+   numbers every committed row without a position, oldest id first, in one
+   ``UPDATE ... SET position = max(position) + row_number`` statement. On PostgreSQL it runs
+   under a transaction-level advisory lock, so sequencers run one at a time and each one's
+   statement snapshot, taken after the lock, sees the positions the previous one committed;
+   on SQLite the database serialises writers (``BEGIN IMMEDIATE``) and the one statement is
+   atomic. Positions are therefore committed as whole, increasing batches: a reader who has
+   seen position P can only be shown later rows above P.
+3. A crash (or a lost connection) between the change's commit and its sequencing leaves the
+   row unnumbered, invisible to readers, and the periodic ``sweep_desk_events`` task (beat,
+   every ``DESK_EVENTS_SWEEP_SECONDS``) numbers it: nothing is lost, it arrives late.
+
+The alternative of numbering inside the change's own transaction (a counter row locked by
+every writer) would serialise every write of the desk on one row for its whole transaction;
+here the lock is held only for the short numbering statement, after the writer committed.
+
+What the push layer (Channels) will add: the sequencer is its one seam. Its UPDATE can return
+the rows it numbered (``RETURNING id, position``), which a consumer after it forwards, already
+in position order, to the group of each row's article; each socket's consumer then filters
+them for its reader with ``annotations.selectors.events``, as the catch-up endpoint does, so
+visibility is decided in one place. A page that (re)connects first asks the catch-up endpoint
+for everything after the last position it holds, so a dropped socket or a restarted channel
+layer loses nothing: the database stays the record, the socket only a faster doorbell, and
+polling the same endpoint (what the review page does today) the fallback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+
+from annotations.models import DeskEvent
+
+# A fixed key for pg_advisory_xact_lock: "desk" in ASCII. Only the sequencer takes it.
+_SEQUENCER_LOCK = 0x6465736B
+_BATCH = 1000
+
+_SEQUENCE_SQL = """
+UPDATE {table} SET position = (SELECT COALESCE(MAX(position), 0) FROM {table}) + numbered.n
+FROM (
+    SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM {table} WHERE position IS NULL ORDER BY id LIMIT %s
+) AS numbered
+WHERE {table}.id = numbered.id
+"""
+
+
+def desk_event_record(
+    *,
+    article_id: int,
+    kind: str,
+    item_id: int | None = None,
+    actor: AbstractBaseUser | None = None,
+    payload: dict[str, Any] | None = None,
+) -> DeskEvent:
+    """Append one event, unnumbered; it is numbered once the current transaction commits.
+
+    Call inside the transaction of the change it tells (outside of one it is numbered at once).
+    """
+    event = DeskEvent.objects.create(
+        article_id=article_id,
+        item_id=item_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        kind=kind,
+        payload=payload or {},
+    )
+    _sequence_after_commit()
+    return event
+
+
+def desk_events_record_many(events: list[DeskEvent]) -> None:
+    """``desk_event_record`` for many rows in one INSERT (an article's items assigned at once)."""
+    if events:
+        DeskEvent.objects.bulk_create(events, batch_size=500)
+        _sequence_after_commit()
+
+
+def _sequence_after_commit() -> None:
+    # One sequencer run per transaction is enough (it numbers every row committed so far): a
+    # callback already registered in this transaction, and not rolled back with a savepoint,
+    # is not registered again. ``run_on_commit`` holds (savepoint ids, callback, robust).
+    if any(callback is desk_events_sequence for _sids, callback, _robust in connection.run_on_commit):
+        return
+    # Robust: the change has committed; a failure here only delays its event until the sweep.
+    transaction.on_commit(desk_events_sequence, robust=True)
+
+
+def desk_events_sequence() -> int:
+    """Number every committed event that has no position yet, in id order. Returns how many.
+
+    Safe to run at any time and from any number of processes (after each commit and from the
+    sweep): numbering is serialised as the module docstring says.
+    """
+    sql = _SEQUENCE_SQL.format(table=connection.ops.quote_name(DeskEvent._meta.db_table))
+    numbered = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEQUENCER_LOCK])
+            cursor.execute(sql, [_BATCH])
+            count = cursor.rowcount
+        numbered += count
+        if count < _BATCH:
+            return numbered
