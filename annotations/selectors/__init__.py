@@ -11,7 +11,7 @@ from annotations.selectors.articles import (
     article_list,
     articles_for_review_list,
 )
-from annotations.selectors.events import article_events_after
+from annotations.selectors.events import article_events_after, article_events_latest
 from annotations.selectors.items import (
     empty_item_counts,
     item_counts,
@@ -35,6 +35,7 @@ __all__ = [
     "agreement_units",
     "article_detail",
     "article_events_after",
+    "article_events_latest",
     "article_list",
     "articles_for_review_list",
     "empty_item_counts",

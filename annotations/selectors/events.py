@@ -57,3 +57,10 @@ def article_events_after(
         return sees_status(published=article.published_at is not None, **facts)
 
     return [event for event in scanned if shown(event)], next_position, more
+
+
+def article_events_latest(*, article: Article) -> int:
+    """The newest numbered position of ``article``'s events (0 when none): where a reader who
+    reads the article now starts following it."""
+    latest = DeskEvent.objects.filter(article=article, position__isnull=False).order_by("-position")
+    return latest.values_list("position", flat=True).first() or 0

@@ -32,3 +32,7 @@ class DeskEventPageSerializer(serializers.Serializer):
 
 class DeskEventQuerySerializer(serializers.Serializer):
     after = serializers.IntegerField(min_value=0, default=0, help_text="The last position the page has seen.")
+    latest = serializers.BooleanField(default=False, help_text=(
+        "No events, and `next` the newest position: where a page that is about to read the article "
+        "and its items starts following it."
+    ))

@@ -32,6 +32,9 @@ class ArticleEventActions:
         query.is_valid(raise_exception=True)
         after = query.validated_data["after"]
         article = get_object_or_404(Article.objects.only("id", "blind_review", "published_at"), pk=pk)
+        if query.validated_data["latest"]:
+            page = {"events": [], "next": selectors.article_events_latest(article=article), "more": False}
+            return Response(DeskEventPageSerializer(page).data)
         events, next_position, more = selectors.article_events_after(
             article=article, user=request.user, after=after, limit=settings.DESK_EVENTS_PAGE_SIZE
         )

@@ -26,6 +26,7 @@
     pendingSpan: null, // {start, end} of a text selection, in code points
     lastVerdict: null, // {verdict, itemId} of a write that lost a race, to re-apply
     polling: false,
+    position: 0, // the last desk event position this page has applied (see "Others' changes")
     mine: new Set(), // ids of the items with a current review of mine (the progress endpoint's)
     progress: null, // {total, reviewed_by_me, waiting_second, next_article}
     article: null, // the article as the API last answered (title, published, extraction, counts)
@@ -1055,32 +1056,93 @@
     }
   }
 
-  // --- Others' changes: poll the API ----------------------------------------------------
+  // --- Others' changes: follow the article's desk events --------------------------------
+  //
+  // One request a poll: the catch-up endpoint (GET articles/{id}/events/?after=P) answers every
+  // change after the last position this page has seen, in commit order, with blind mode applied.
+  // Only what an event names is read again: the item (and its threads when it is selected), or
+  // the article and all its items after a new revision, a publication or finished extraction.
+
+  // Events that change the article or every item on it at once.
+  const WHOLE_ARTICLE_EVENTS = new Set(["publish", "reopen", "revise", "settings", "extract"]);
+
+  /** Where this page starts following the article: read before the article and its items. */
+  async function followFromLatest() {
+    const result = await api("GET", `articles/${config.article}/events/?latest=true`);
+    if (!result.ok) throw Object.assign(new Error(errorMessage(result)), { loggedOut: loggedOut(result) });
+    state.position = result.data.next;
+  }
+
+  /** Every event after ``state.position`` (asking again while a page was full), and the next position. */
+  async function eventsSinceLastPoll() {
+    const events = [];
+    let after = state.position;
+    for (;;) {
+      const result = await api("GET", `articles/${config.article}/events/?after=${after}`);
+      if (!result.ok) throw Object.assign(new Error(errorMessage(result)), { loggedOut: loggedOut(result) });
+      events.push(...result.data.events);
+      after = result.data.next;
+      if (!result.data.more) return { events, next: after };
+    }
+  }
+
+  const extractionWaiting = () =>
+    Boolean(state.article && state.article.extraction && ["queued", "running"].includes(state.article.extraction.status));
+
+  async function applyEvents(events) {
+    const wholeArticle = events.some(
+      (event) => WHOLE_ARTICLE_EVENTS.has(event.type) || (event.type === "job" && event.payload.status === "done"),
+    );
+    if (wholeArticle) {
+      const wasPublished = Boolean(state.article && state.article.published);
+      await loadArticle();
+      showItems(await loadItems(), { publishedChanged: wasPublished !== Boolean(state.article.published) });
+      return;
+    }
+    // A waiting job's age and the workers' state are read again each poll, as they change by the clock.
+    if (extractionWaiting() || events.some((event) => event.type === "job")) await loadArticle();
+    const named = new Map(); // item id -> kind, of the items the events name
+    for (const event of events) if (event.item && event.item_kind) named.set(event.item, event.item_kind);
+    if (!named.size) return;
+    const answers = await Promise.all(Array.from(named, ([id, kind]) => api("GET", `${kind}s/${id}/`)));
+    const items = new Map(state.items);
+    for (const result of answers) {
+      if (result.ok) items.set(result.data.id, result.data);
+      else if (result.status !== 404) {
+        throw Object.assign(new Error(errorMessage(result)), { loggedOut: loggedOut(result) });
+      }
+    }
+    showItems(items, { threadsOf: named });
+  }
+
+  /** Make ``items`` the page's and redraw what changed; the selected item's threads are read
+   * again when ``threadsOf`` names it (or always, after the whole article was read again). */
+  function showItems(items, { publishedChanged = false, threadsOf = null } = {}) {
+    const changed = signature(items) !== signature(state.items) || publishedChanged;
+    const selected = state.selectedId && state.items.get(state.selectedId);
+    const selectedNow = state.selectedId && items.get(state.selectedId);
+    state.items = items;
+    if (changed) renderText();
+    loadProgress(); // others' reviews move "waiting for a second review"
+    if (selectedNow) {
+      if (!selected || selected.version !== selectedNow.version || publishedChanged) {
+        renderItemFacts(selectedNow);
+        if (selected && selected.version !== selectedNow.version) {
+          say(`${selectedNow.kind} ${selectedNow.id} was just changed by someone else.`, "", { background: true });
+        }
+      }
+      // Comments do not change the version: an event about the item says to read them.
+      if (!threadsOf || threadsOf.has(selectedNow.id)) refreshThreads(selectedNow);
+    }
+  }
 
   async function poll() {
     if (state.polling || document.hidden) return;
     state.polling = true;
     try {
-      const items = await loadItems();
-      // Every poll: the text may be revised, the article published, its extraction finished.
-      const wasPublished = Boolean(state.article && state.article.published);
-      await loadArticle();
-      const publishedChanged = wasPublished !== Boolean(state.article.published);
-      const changed = signature(items) !== signature(state.items) || publishedChanged;
-      const selected = state.selectedId && state.items.get(state.selectedId);
-      const selectedNow = state.selectedId && items.get(state.selectedId);
-      state.items = items;
-      if (changed) renderText();
-      if (changed) loadProgress(); // others' reviews move "waiting for a second review"
-      if (selectedNow) {
-        if (!selected || selected.version !== selectedNow.version || publishedChanged) {
-          renderItemFacts(selectedNow);
-          if (selected && selected.version !== selectedNow.version) {
-            say(`${selectedNow.kind} ${selectedNow.id} was just changed by someone else.`, "", { background: true });
-          }
-        }
-        refreshThreads(selectedNow); // comments do not change the version: read them anyway
-      }
+      const { events, next } = await eventsSinceLastPoll();
+      await applyEvents(events);
+      state.position = next; // only once applied: what failed to load is asked for again
       if (!$("login-again").hidden) loggedInAgain();
       if (state.pollFailed) {
         unsay("poll");
@@ -1161,6 +1223,7 @@
       return;
     }
     try {
+      await followFromLatest(); // first: a change made while the rest loads is told by the next poll
       await loadArticle();
       state.items = await loadItems();
       await loadProgress();

@@ -160,3 +160,12 @@ def test_catch_up_costs_four_queries_for_a_blind_reviewer(reviewer_client, alice
         page = events_of(reviewer_client, article)
 
     assert page["events"] == []
+
+
+@pytest.mark.django_db
+def test_latest_gives_the_newest_position_and_no_events(viewer_client, alice_disputed):
+    article = alice_disputed.revision.article
+
+    page = viewer_client.get(f"/api/v1/articles/{article.pk}/events/", {"latest": "true"}).json()
+
+    assert page == {"events": [], "next": DeskEvent.objects.order_by("position").last().position, "more": False}
