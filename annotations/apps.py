@@ -8,7 +8,9 @@ class AnnotationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The read cache's receivers; imported here because they need the models loaded.
+        # The read cache's and the live desk's receivers; imported here as they need the models loaded.
+        from annotations.live import signals as live_signals
         from annotations.readcache import invalidation
 
         invalidation.connect()
+        live_signals.connect()

@@ -68,6 +68,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "factcheck.urls"
 WSGI_APPLICATION = "factcheck.wsgi.application"
+# HTTP and the desk's WebSockets (annotations/live/): `make run` serves both from uvicorn.
+ASGI_APPLICATION = "factcheck.asgi.application"
 
 TEMPLATES = [
     {
@@ -356,6 +358,27 @@ CELERY_BEAT_SCHEDULE["sweep-desk-events"] = {
 }
 # Catch-up answers hold at most this many events (the page asks again from ``next``).
 DESK_EVENTS_PAGE_SIZE = env.int("DESK_EVENTS_PAGE_SIZE", default=200)
+
+# --- Live desk: changes pushed to open pages over WebSockets (annotations/live/) -------------
+# The channel layer rings "article N changed" from the committing process to those holding its
+# sockets. Embedded default: in memory, which reaches only the committing process's sockets (a
+# worker's changes then arrive by the sockets' re-check below). Redis wherever processes are many.
+CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default="")
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+if CHANNEL_LAYER_URL:  # a page that stops reading loses doorbells, never events (capacity, expiry)
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+        "hosts": [CHANNEL_LAYER_URL], "prefix": "factcheck:live:", "capacity": 200, "expiry": 30}}}
+# Each socket also re-reads its events from the database this often (what a lost doorbell or a
+# restarted Redis kept from it), re-checks its login and refreshes its presence.
+DESK_PUSH_RECHECK_SECONDS = env.float("DESK_PUSH_RECHECK_SECONDS", default=15.0 if CHANNEL_LAYER_URL else 2.0)
+# Where pages open sockets: empty for their own origin, else a ws(s):// origin (a push service beside gunicorn).
+DESK_PUSH_URL = env.str("DESK_PUSH_URL", default="").rstrip("/")
+if DESK_PUSH_URL and not DESK_PUSH_URL.startswith(("ws://", "wss://")):
+    raise ImproperlyConfigured(f"DESK_PUSH_URL must start with ws:// or wss://, not {DESK_PUSH_URL!r}")
+# A person shows on an article this long after their socket last said so (it repeats it a third as often).
+PRESENCE_TTL_SECONDS = env.int("PRESENCE_TTL_SECONDS", default=45)
+# Sockets one user may hold on one ASGI process (tabs); beyond it, closed with 4429.
+DESK_PUSH_SOCKETS_PER_USER = env.int("DESK_PUSH_SOCKETS_PER_USER", default=30)
 # Beat asks a worker to record a heartbeat this often; the dashboard flags none for 3 intervals.
 WORKER_HEARTBEAT_INTERVAL_SECONDS = env.int("WORKER_HEARTBEAT_INTERVAL_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE["record-worker-heartbeat"] = {
@@ -446,7 +469,9 @@ URL_FETCH_ALLOW_PRIVATE = env.bool("URL_FETCH_ALLOW_PRIVATE", default=False)
 CONTENT_SECURITY_POLICY = env.str(
     "DJANGO_CONTENT_SECURITY_POLICY",
     default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    # Pages open their sockets on DESK_PUSH_URL when it is another origin.
+    + (f"; connect-src 'self' {DESK_PUSH_URL}" if DESK_PUSH_URL else ""),
 )
 # The API docs' (Swagger UI, Redoc from the sidecar package): they inject <style> elements and
 # Redoc searches in a blob: worker; scripts stay 'self'.

@@ -28,14 +28,15 @@ The alternative of numbering inside the change's own transaction (a counter row 
 every writer) would serialise every write of the desk on one row for its whole transaction;
 here the lock is held only for the short numbering statement, after the writer committed.
 
-What the push layer (Channels) will add: the sequencer is its one seam. Its UPDATE can return
-the rows it numbered (``RETURNING id, position``), which a consumer after it forwards, already
-in position order, to the group of each row's article; each socket's consumer then filters
-them for its reader with ``annotations.selectors.events``, as the catch-up endpoint does, so
-visibility is decided in one place. A page that (re)connects first asks the catch-up endpoint
-for everything after the last position it holds, so a dropped socket or a restarted channel
-layer loses nothing: the database stays the record, the socket only a faster doorbell, and
-polling the same endpoint (what the review page does today) the fallback.
+Push (``annotations.live``): the sequencer is its one seam. Its UPDATE returns the rows it
+numbered, and once the numbering has committed it rings each article's channel-layer group with
+the article's newest position (``annotations.live.groups``). Each open socket then reads the
+events after the last position it sent, for its reader, with ``annotations.selectors.events``
+as the catch-up endpoint does, so visibility is decided in one place and a reader is only ever
+shown a prefix of the log, in order. A page that (re)connects first asks for everything after
+the last position it holds, so a dropped socket or a restarted channel layer loses nothing: the
+database stays the record, the socket only a faster doorbell, and polling the same endpoint the
+fallback.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
+from annotations.live.groups import DOORBELL, article_group, send_to_groups
 from annotations.models import DeskEvent
 
 # A fixed key for pg_advisory_xact_lock: "desk" in ASCII. Only the sequencer takes it.
@@ -57,6 +59,7 @@ FROM (
     SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM {table} WHERE position IS NULL ORDER BY id LIMIT %s
 ) AS numbered
 WHERE {table}.id = numbered.id
+RETURNING {table}.article_id, {table}.position
 """
 
 
@@ -108,12 +111,21 @@ def desk_events_sequence() -> int:
     """
     sql = _SEQUENCE_SQL.format(table=connection.ops.quote_name(DeskEvent._meta.db_table))
     numbered = 0
+    newest: dict[int, int] = {}  # article id -> its newest position numbered here
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEQUENCER_LOCK])
             cursor.execute(sql, [_BATCH])
-            count = cursor.rowcount
-        numbered += count
-        if count < _BATCH:
-            return numbered
+            rows = cursor.fetchall()
+        for article_id, position in rows:
+            newest[article_id] = max(position, newest.get(article_id, 0))
+        numbered += len(rows)
+        if len(rows) < _BATCH:
+            break
+    if newest:
+        # After the numbering committed (at once outside a transaction): a socket rung before
+        # would read the database too early and wait for its re-check.
+        doorbells = [(article_group(article), {"type": DOORBELL, "position": pos}) for article, pos in newest.items()]
+        transaction.on_commit(lambda: send_to_groups(doorbells), robust=True)
+    return numbered

@@ -147,6 +147,7 @@ def article_review(request: HttpRequest, pk: int) -> HttpResponse:
         "canReview": user_has_role(request.user, REVIEWER),
         "isEditor": user_has_role(request.user, EDITOR),
         "pollSeconds": settings.REVIEW_POLL_SECONDS,
+        "pushUrl": settings.DESK_PUSH_URL,  # empty: this page's own origin
         "progressUrl": reverse("review:article-progress", args=[article.pk]),
     }
     context = {"article": article, "config": config}

@@ -30,6 +30,11 @@
     mine: new Set(), // ids of the items with a current review of mine (the progress endpoint's)
     progress: null, // {total, reviewed_by_me, waiting_second, next_article}
     article: null, // the article as the API last answered (title, published, extraction, counts)
+    desk: null, // the article's socket (desk_socket.js); polling stands in while it is not open
+    applying: Promise.resolve(), // pushed events are applied one batch after the other
+    pushFailed: false, // a pushed batch could not be applied: the next tick catches up by polling
+    people: [], // others on this article now: [{user, item, typing}]
+    typingTimer: null,
   };
   const STAY_KEY = "factcheck.stayAfterVerdict";
 
@@ -462,6 +467,7 @@
     container.removeAttribute("aria-busy");
     renderOrphans();
     renderCounts();
+    markPeople();
   }
 
   /**
@@ -550,6 +556,8 @@
     }
     renderItemFacts(item);
     refreshThreads(item, { prefill: changed });
+    if (changed) sayPresence(false);
+    renderItemPresence();
   }
 
   function fact(list, label, value) {
@@ -865,6 +873,8 @@
     const result = await api("POST", itemPath(item) + "reviews/", body, ifMatch(item));
     if (result.status === 201) {
       $("conflict").hidden = true;
+      window.clearTimeout(state.typingTimer);
+      sayPresence(false);
       draftForget(item.id);
       $("login-again").hidden = true;
       say(`Saved: ${verdict}.`, "ok");
@@ -1138,12 +1148,19 @@
 
   async function poll() {
     if (state.polling || document.hidden) return;
+    if (state.desk && state.desk.isOpen() && !state.pushFailed) {
+      // Changes are pushed: an idle page asks nothing. Only a waiting job's age changes by the clock.
+      if (extractionWaiting()) loadArticle().catch(() => {});
+      return;
+    }
     state.polling = true;
     try {
       const { events, next } = await eventsSinceLastPoll();
       await applyEvents(events);
-      state.position = next; // only once applied: what failed to load is asked for again
+      state.position = Math.max(state.position, next); // only once applied: what failed is asked again
+      state.pushFailed = false;
       if (!$("login-again").hidden) loggedInAgain();
+      if (state.desk) state.desk.restart(); // a socket stopped by a logout follows again
       if (state.pollFailed) {
         unsay("poll");
         say("Connected again: the page is up to date.", "ok", { background: true });
@@ -1157,6 +1174,102 @@
     } finally {
       state.polling = false;
     }
+  }
+
+  // --- Pushed changes and who else is here (desk_socket.js) ------------------------------
+
+  function socketUrl() {
+    const origin = config.pushUrl || (window.location.protocol === "https:" ? "wss://" : "ws://") + window.location.host;
+    return `${origin}/ws/articles/${config.article}/`;
+  }
+
+  function setLiveState(name, text) {
+    $("live-state").dataset.state = name;
+    $("live-state").textContent = text;
+  }
+
+  /** A batch the socket pushed: applied after the one before it, as a poll's would be. */
+  function onPushed({ events, next }) {
+    state.applying = state.applying.then(async () => {
+      const fresh = events.filter((event) => event.position > state.position);
+      if (!fresh.length && next <= state.position) return;
+      try {
+        await applyEvents(fresh);
+        state.position = Math.max(state.position, next);
+      } catch (error) {
+        state.pushFailed = true; // the next tick reads them again with the catch-up call
+        if (error.loggedOut) showLoginAgain(state.selectedId);
+        say("Could not refresh: " + error.message, "error", { background: true, about: "poll" });
+      }
+    });
+  }
+
+  function openSocket() {
+    if (!window.WebSocket || !window.FactcheckDeskSocket) return; // polling it is
+    state.desk = window.FactcheckDeskSocket.openDeskSocket({
+      url: socketUrl(),
+      position: () => state.position,
+      onEvents: onPushed,
+      onPresence: renderPresence,
+      onOpen: () => {
+        setLiveState("live", "Live");
+        if (state.pollFailed) {
+          state.pollFailed = false;
+          unsay("poll");
+          say("Connected again: the page is up to date.", "ok", { background: true });
+        }
+      },
+      onDown: () => setLiveState("down", `Reconnecting… changes are read every ${config.pollSeconds} s meanwhile`),
+      onStopped: (code) => {
+        setLiveState("down", `Not live: changes are read every ${config.pollSeconds} s`);
+        if (code === 4401) {
+          showLoginAgain(state.selectedId);
+          say("You are logged out. Log in again to see others' changes as they happen.", "error", { background: true, about: "session" });
+        }
+      },
+    });
+  }
+
+  const personOn = (person) => {
+    const item = person.item && state.items.get(person.item);
+    if (!item) return person.user;
+    return `${person.user} (${item.kind} ${item.id}${person.typing ? ", writing" : ""})`;
+  };
+
+  function renderPresence(people) {
+    state.people = people.filter((person) => person.user !== config.user);
+    const box = $("presence");
+    box.textContent = state.people.length ? "Also here: " + state.people.map(personOn).join(", ") : "";
+    markPeople();
+    renderItemPresence();
+  }
+
+  /** Outline the items someone else has selected, in the text. */
+  function markPeople() {
+    const taken = new Set(state.people.filter((person) => person.item).map((person) => String(person.item)));
+    for (const span of document.querySelectorAll("#article-text [data-items]")) {
+      span.classList.toggle("others-here", span.dataset.items.split(" ").some((id) => taken.has(id)));
+    }
+  }
+
+  function renderItemPresence() {
+    const note = $("item-presence");
+    const here = state.people.filter((person) => person.item && person.item === state.selectedId);
+    note.hidden = !here.length;
+    note.textContent = here
+      .map((person) => (person.typing ? `${person.user} is writing a rationale on this item` : `${person.user} has this item open`))
+      .join("; ") + (here.length ? "." : "");
+  }
+
+  /** Tell the others what this page has selected, and whether a rationale is being typed. */
+  function sayPresence(typing) {
+    if (state.desk) state.desk.sayPresence(state.selectedId || null, Boolean(typing && state.selectedId));
+  }
+
+  function onRationaleInput() {
+    sayPresence(true);
+    window.clearTimeout(state.typingTimer);
+    state.typingTimer = window.setTimeout(() => sayPresence(false), 5000); // stopped typing
   }
 
   /** Read the article and its items again (after a new revision, publication, ...). */
@@ -1207,6 +1320,7 @@
     $("dismiss").addEventListener("click", dismissSelected);
     $("restore").addEventListener("click", restoreSelected);
     $("add-comment").addEventListener("click", addComment);
+    $("rationale").addEventListener("input", onRationaleInput);
     $("add-evidence").addEventListener("click", () => addEvidenceRow().focus());
     $("add-claim").addEventListener("click", () => addMissed("claim"));
     $("add-quote").addEventListener("click", () => addMissed("quote"));
@@ -1239,6 +1353,7 @@
       $("article-text").textContent = "Could not load the article: " + error.message;
       return;
     }
+    openSocket();
     setInterval(poll, Math.max(1, config.pollSeconds) * 1000);
   }
 

@@ -1,0 +1,141 @@
+"""Who is on a desk socket, whether they may be, and telling their sockets when they no longer are.
+
+Two ways in, as on the API:
+
+- **Session** (the review page): the login cookie, read by Channels' session and auth
+  middleware. A browser sends cookies to a socket whatever page opened it, so a session socket
+  needs an ``Origin`` header naming an allowed host (``ALLOWED_HOSTS``, or an origin in
+  ``CSRF_TRUSTED_ORIGINS``): a page on another site cannot open one in the user's name.
+- **Token** (API clients): ``Authorization: Token <key>``, as the API takes it. No cookie is
+  involved, so no origin is asked for (a browser cannot set that header on a socket).
+
+A socket is closed with 4401 when its session ends (logout, or an expired session at its next
+re-check) or its token is deleted, and 4403 when its user loses their desk role or is
+deactivated (at its next re-check): ``identity_still_valid`` is what the re-check asks (and refreshes the roles), and
+``session_ended`` / ``token_revoked`` close the sockets at once from the signals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.http.request import validate_host
+from django.utils.crypto import constant_time_compare
+from rest_framework.authtoken.models import Token
+
+from annotations.live.groups import REVOKED, send_to_groups, session_group, token_group
+from factcheck.roles import VIEWER, user_has_role
+
+# Close codes the page and API clients act on (4000-4999 are the application's).
+NOT_AUTHENTICATED = 4401  # no login, the session ended or the token was revoked: log in again
+FORBIDDEN = 4403  # no desk role, or the origin is not this site's
+NOT_FOUND = 4404  # no such article
+TOO_MANY = 4429  # more sockets than DESK_PUSH_SOCKETS_PER_USER from one user on this process
+
+
+@dataclass(frozen=True)
+class SocketIdentity:
+    """The reader of one socket: their user, and the credential to re-check."""
+
+    user: AbstractBaseUser
+    session_key: str | None = None
+    token_key: str | None = None
+
+    @property
+    def groups(self) -> list[str]:
+        """The groups that carry this credential's revocation."""
+        if self.token_key:
+            return [token_group(self.token_key)]
+        return [session_group(self.session_key)] if self.session_key else []
+
+
+def _header(scope: dict, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin1")
+    return None
+
+
+def origin_allowed(origin: str | None) -> bool:
+    """Whether a session socket's ``Origin`` is this site's (its host allowed, or trusted as a whole)."""
+    if not origin:
+        return False
+    if origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    parsed = urlparse(origin)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return False
+    host = parsed.hostname if ":" not in parsed.hostname else f"[{parsed.hostname}]"
+    return validate_host(host, settings.ALLOWED_HOSTS)
+
+
+def socket_identity(scope: dict) -> SocketIdentity | int:
+    """The socket's reader, or the close code that refuses them. Sync: call off the event loop.
+
+    ``scope`` has been through Channels' ``AuthMiddlewareStack`` (``scope["user"]``, ``scope["session"]``).
+    """
+    authorization = _header(scope, b"authorization")
+    if authorization is not None:
+        keyword, _, key = authorization.partition(" ")
+        if keyword.lower() != "token" or not key.strip():
+            return NOT_AUTHENTICATED
+        token = Token.objects.select_related("user").filter(key=key.strip()).first()
+        if token is None or not token.user.is_active:
+            return NOT_AUTHENTICATED
+        identity = SocketIdentity(user=token.user, token_key=token.key)
+    else:
+        user = scope.get("user")
+        if user is None or not user.is_authenticated:
+            return NOT_AUTHENTICATED
+        if not origin_allowed(_header(scope, b"origin")):
+            return FORBIDDEN
+        user = get_user_model().objects.get(pk=user.pk)  # a real instance, not the lazy scope one
+        identity = SocketIdentity(user=user, session_key=scope["session"].session_key)
+    return identity if user_has_role(identity.user, VIEWER) else FORBIDDEN
+
+
+def identity_still_valid(identity: SocketIdentity) -> SocketIdentity | int:
+    """The identity read again (its user's roles fresh), or the close code. Sync: call off the loop.
+
+    Re-reads the credential and the user's roles: a session that ended or expired, a token
+    deleted (or given to another user), a user deactivated or stripped of their role.
+    """
+    user = get_user_model().objects.filter(pk=identity.user.pk, is_active=True).first()
+    if user is None:
+        return NOT_AUTHENTICATED
+    if identity.token_key:
+        if not Token.objects.filter(key=identity.token_key, user_id=user.pk).exists():
+            return NOT_AUTHENTICATED
+    elif not _session_holds(identity.session_key, user):
+        return NOT_AUTHENTICATED
+    if not user_has_role(user, VIEWER):
+        return FORBIDDEN
+    return SocketIdentity(user=user, session_key=identity.session_key, token_key=identity.token_key)
+
+
+def _session_holds(session_key: str | None, user: AbstractBaseUser) -> bool:
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    if not session_key or not store.exists(session_key):
+        return False
+    data = store.load()  # an expired session loads empty
+    if str(data.get(SESSION_KEY)) != str(user.pk) or BACKEND_SESSION_KEY not in data:
+        return False
+    # As Django's own login check: a password change ends the sessions made before it.
+    session_hash = data.get(HASH_SESSION_KEY)
+    return bool(session_hash) and constant_time_compare(session_hash, user.get_session_auth_hash())
+
+
+def session_ended(session_key: str | None) -> None:
+    """Close every socket opened under this login session (logout)."""
+    if session_key:
+        send_to_groups([(session_group(session_key), {"type": REVOKED})])
+
+
+def token_revoked(token_key: str) -> None:
+    """Close every socket opened with this API token (the token was deleted)."""
+    send_to_groups([(token_group(token_key), {"type": REVOKED})])

@@ -1,0 +1,247 @@
+"""The socket of one open page on one article: ``/ws/articles/<id>/``.
+
+What the page and the server say to each other (JSON text frames):
+
+- page -> server ``{"type": "follow", "after": P}``: send me every event after position P, then
+  every new one as it commits. The answer is one or more ``{"type": "events", "events": [...],
+  "next": N}`` (events as the catch-up endpoint shows them, blind mode applied for this
+  reader), then more of them as changes commit.
+- page -> server ``{"type": "presence", "item": ID or null, "typing": bool}``: what this page
+  has selected and whether its reader is writing a rationale on it.
+- server -> page ``{"type": "presence", "people": [{"user", "item", "typing"}, ...]}``: who is on
+  the article, each time that changes (the page's own entry included).
+- page -> server ``{"type": "ping"}`` -> ``{"type": "pong"}``; anything else -> ``{"type": "error",
+  "message": ...}``, and the socket stays open.
+- close codes: 4401 log in again, 4403 not allowed, 4404 no such article, 4429 too many sockets.
+
+How it never leaves a page stale: the channel layer only rings a doorbell ("article N has
+events up to P", from the sequencer after commit); the socket then reads the events after the
+last position it sent from the database, for its reader, through the same selector as the
+catch-up endpoint. Every ``DESK_PUSH_RECHECK_SECONDS`` it also reads them unasked (what a lost
+doorbell, a restarted Redis or a worker's in-memory layer kept from it), re-checks its login
+and joins its groups again (a restarted Redis forgets them), and refreshes its presence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+from collections import Counter
+from typing import Any, ClassVar
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from annotations.api.serializers.events import DeskEventSerializer
+from annotations.live import presence
+from annotations.live.auth import (
+    NOT_AUTHENTICATED,
+    NOT_FOUND,
+    TOO_MANY,
+    SocketIdentity,
+    identity_still_valid,
+    socket_identity,
+)
+from annotations.live.groups import PRESENCE, article_group
+from annotations.models import Article
+from annotations.selectors.events import article_events_after
+
+logger = logging.getLogger(__name__)
+
+# A page says little: a follow, a selection, a typing flag. Anything longer is refused unread.
+MAX_FRAME_CHARS = 2_000
+
+
+class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
+    """One page following one article for one reader (see the module docstring for the protocol)."""
+
+    # Open sockets per user id in this process (DESK_PUSH_SOCKETS_PER_USER).
+    open_sockets: ClassVar[Counter[int]] = Counter()
+
+    async def connect(self) -> None:
+        self.article_id: int = self.scope["url_route"]["kwargs"]["article_id"]
+        self.identity: SocketIdentity | None = None
+        self.position: int | None = None  # the last position sent; None until the page follows
+        self.selected: tuple[int | None, bool] = (None, False)  # (item, typing), for presence
+        self.people_sent: list | None = None
+        self.recheck: asyncio.Task | None = None
+        self.catching_up = asyncio.Lock()
+        # Accepted first, so that a refusal reaches the page as a close code it can act on.
+        await self.accept()
+        identity = await database_sync_to_async(socket_identity)(self.scope)
+        if isinstance(identity, int):
+            await self.close(code=identity)
+            return
+        if not await database_sync_to_async(Article.objects.filter(pk=self.article_id).exists)():
+            await self.close(code=NOT_FOUND)
+            return
+        if self.open_sockets[identity.user.pk] >= settings.DESK_PUSH_SOCKETS_PER_USER:
+            await self.close(code=TOO_MANY)
+            return
+        self.identity = identity
+        self.open_sockets[identity.user.pk] += 1
+        await self._join_groups()
+        self.recheck = asyncio.create_task(self._recheck_forever())
+        await self._say_presence()
+
+    async def disconnect(self, code: int) -> None:
+        if self.recheck is not None:
+            self.recheck.cancel()
+        if self.identity is None:
+            return
+        self.open_sockets[self.identity.user.pk] -= 1
+        if self.open_sockets[self.identity.user.pk] <= 0:
+            del self.open_sockets[self.identity.user.pk]
+        try:
+            for group in self._groups():
+                await self.channel_layer.group_discard(group, self.channel_name)
+            people = await sync_to_async(presence.presence_drop, thread_sensitive=False)(
+                article_id=self.article_id, connection=self.channel_name
+            )
+            await self.channel_layer.group_send(article_group(self.article_id), {"type": PRESENCE, "people": people})
+        except Exception:  # the layer may be the reason the socket closed
+            logger.info("live desk: leaving article %s without telling the layer", self.article_id, exc_info=True)
+        self.identity = None
+
+    # --- What the page says -------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+        if self.identity is None:
+            return  # refused or leaving: nothing it says is read
+        if text_data is None:
+            await self._error("Send JSON text frames, not binary ones.")
+            return
+        if len(text_data) > MAX_FRAME_CHARS:
+            await self._error(f"A message may be at most {MAX_FRAME_CHARS} characters.")
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self._error("Not JSON: send an object such as {\"type\": \"follow\", \"after\": 0}.")
+            return
+        if not isinstance(content, dict):
+            await self._error("Send a JSON object with a \"type\".")
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: dict[str, Any], **kwargs) -> None:
+        kind = content.get("type")
+        if kind == "follow":
+            after = content.get("after")
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                await self._error("\"after\" must be the last position you hold: a whole number, 0 or more.")
+                return
+            self.position = after
+            await self.catch_up()
+            self.people_sent = None  # a page that (re)follows is told who is here
+            await self._say_presence()
+        elif kind == "presence":
+            item, typing = content.get("item"), content.get("typing", False)
+            if item is not None and (not isinstance(item, int) or isinstance(item, bool) or item < 1):
+                await self._error("\"item\" must be an item id or null.")
+                return
+            if not isinstance(typing, bool):
+                await self._error("\"typing\" must be true or false.")
+                return
+            self.selected = (item, typing)
+            await self._say_presence()
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self._error("Unknown \"type\": send follow, presence or ping.")
+
+    async def _error(self, message: str) -> None:
+        await self.send_json({"type": "error", "message": message})
+
+    # --- What the layer says ------------------------------------------------------------------
+
+    async def desk_doorbell(self, message: dict[str, Any]) -> None:
+        if self.position is not None and message["position"] > self.position:
+            await self.catch_up()
+
+    async def desk_presence(self, message: dict[str, Any]) -> None:
+        await self._send_people(message["people"])
+
+    async def desk_revoked(self, message: dict[str, Any]) -> None:
+        await self.close(code=NOT_AUTHENTICATED)
+
+    # --- Events, presence, re-check -----------------------------------------------------------
+
+    async def catch_up(self) -> None:
+        """Send every event after ``self.position`` this reader may see, in order, and move on.
+
+        One at a time (a doorbell and the re-check may both ask): the second finds the position
+        already moved and reads only what is newer.
+        """
+        async with self.catching_up:
+            while self.identity is not None and self.position is not None:
+                page = await database_sync_to_async(self._events_after)(self.position)
+                if page is None:
+                    await self.close(code=NOT_FOUND)
+                    return
+                events, next_position, more = page
+                if events:
+                    await self.send_json({"type": "events", "events": events, "next": next_position})
+                self.position = next_position
+                if not more:
+                    return
+
+    def _events_after(self, after: int) -> tuple[list[dict], int, bool] | None:
+        article = Article.objects.only("id", "blind_review", "published_at").filter(pk=self.article_id).first()
+        if article is None:
+            return None
+        events, next_position, more = article_events_after(
+            article=article, user=self.identity.user, after=after, limit=settings.DESK_EVENTS_PAGE_SIZE
+        )
+        return DeskEventSerializer(events, many=True).data, next_position, more
+
+    async def _say_presence(self) -> None:
+        """Put this page's entry (again) and tell the article's sockets when who-is-here changed."""
+        item, typing = self.selected
+        people = await sync_to_async(presence.presence_put, thread_sensitive=False)(
+            article_id=self.article_id, connection=self.channel_name, user=self.identity.user.get_username(),
+            item=item, typing=typing,
+        )
+        if people != self.people_sent:
+            await self.channel_layer.group_send(article_group(self.article_id), {"type": PRESENCE, "people": people})
+
+    async def _send_people(self, people: list) -> None:
+        if self.identity is not None and people != self.people_sent:
+            self.people_sent = people
+            await self.send_json({"type": "presence", "people": people})
+
+    def _groups(self) -> list[str]:
+        return [article_group(self.article_id), *self.identity.groups]
+
+    async def _join_groups(self) -> None:
+        for group in self._groups():
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def _recheck_forever(self) -> None:
+        # Presence must be said again well within its time to live.
+        interval = min(settings.DESK_PUSH_RECHECK_SECONDS, settings.PRESENCE_TTL_SECONDS / 3)
+        await asyncio.sleep(random.uniform(0.5, 1.0) * interval)  # noqa: S311 - spreads sockets opened together
+        while self.identity is not None:
+            try:
+                checked = await database_sync_to_async(identity_still_valid)(self.identity)
+                if isinstance(checked, int):
+                    await self.close(code=checked)
+                    return
+                self.identity = checked
+                await self._join_groups()
+                await self.catch_up()
+                await self._say_presence()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database or Redis is away: try at the next tick
+                logger.warning("live desk: re-check of article %s failed", self.article_id, exc_info=True)
+            await asyncio.sleep(interval)
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        with contextlib.suppress(Exception):  # the other end may be gone already
+            await super().close(code=code, reason=reason)

@@ -1,0 +1,100 @@
+/*
+ * The review page's socket on its article (/ws/articles/<id>/, annotations/live/consumers.py).
+ *
+ * It follows the article from the page's last position: on every (re)connection it sends
+ * {"type": "follow", "after": P}, so what happened while it was away arrives first, then each
+ * change as it commits. Presence (the selected item, typing or not) is sent on change and
+ * again after each reconnection. A close it can do nothing about (4401 logged out, 4403 not
+ * allowed, 4404 no such article) stops it and is told to the page; any other one reconnects
+ * after 1, 2, 4 ... 30 s (with jitter, so a restarted server is not hit by every page at once).
+ * While it is not open, the page polls the catch-up endpoint instead (review.js).
+ */
+(function () {
+  "use strict";
+
+  const FINAL_CODES = new Set([4401, 4403, 4404, 4429]);
+  const MAX_DELAY_MS = 30000;
+
+  /**
+   * Open the socket at ``url``. ``position()`` is the last position the page holds;
+   * ``onEvents({events, next})``, ``onPresence(people)``, ``onOpen()``, ``onDown()`` (it closed
+   * and will retry) and ``onStopped(code)`` (it will not) are the page's.
+   */
+  function openDeskSocket({ url, position, onEvents, onPresence, onOpen, onDown, onStopped }) {
+    let socket = null;
+    let failures = 0;
+    let retry = null;
+    let stopped = false;
+    let presence = { type: "presence", item: null, typing: false };
+
+    function connect() {
+      retry = null;
+      if (stopped) return;
+      try {
+        socket = new WebSocket(url);
+      } catch (error) {
+        scheduleRetry();
+        return;
+      }
+      socket.addEventListener("open", () => {
+        failures = 0;
+        socket.send(JSON.stringify({ type: "follow", after: position() }));
+        socket.send(JSON.stringify(presence));
+        onOpen();
+      });
+      socket.addEventListener("message", (message) => {
+        let data;
+        try {
+          data = JSON.parse(message.data);
+        } catch (error) {
+          return; // not ours to read
+        }
+        if (data.type === "events") onEvents(data);
+        else if (data.type === "presence") onPresence(data.people || []);
+      });
+      socket.addEventListener("close", (event) => {
+        socket = null;
+        if (stopped) return;
+        if (FINAL_CODES.has(event.code)) {
+          stopped = true;
+          onStopped(event.code);
+          return;
+        }
+        onDown();
+        scheduleRetry();
+      });
+    }
+
+    function scheduleRetry() {
+      failures += 1;
+      const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(failures - 1, 5));
+      retry = window.setTimeout(connect, delay * (0.5 + Math.random() / 2));
+    }
+
+    connect();
+    return {
+      isOpen: () => Boolean(socket && socket.readyState === WebSocket.OPEN),
+      /** What this page has selected, and whether its reader is typing a rationale on it. */
+      sayPresence(item, typing) {
+        if (presence.item === item && presence.typing === typing) return;
+        presence = { type: "presence", item, typing };
+        if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(presence));
+      },
+      /** Start again after a stop (logged in again in another tab). */
+      restart() {
+        if (!stopped) return;
+        stopped = false;
+        failures = 0;
+        connect();
+      },
+      /** Close for good (tests, and a page going away closes it anyway). */
+      close() {
+        stopped = true;
+        if (retry) window.clearTimeout(retry);
+        if (socket) socket.close(1000);
+      },
+    };
+  }
+
+  window.FactcheckDeskSocket = { openDeskSocket };
+})();
