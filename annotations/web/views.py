@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotations import selectors
+from annotations.live.presence import presence_of_articles
 from annotations.models import Article, ExtractionJob
 from annotations.selectors.desk import article_progress_for, desk_member_usernames, next_article_for
 from factcheck.api.pagination import CappedCountPaginator
@@ -76,6 +77,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     revision_ids = [article.current_revision_id for article in page]
     counts = selectors.item_counts(revision_ids=revision_ids, reader=request.user)  # by the statuses I am shown
     assigned = selectors.items_assigned_counts(user=request.user, revision_ids=revision_ids)
+    here = presence_of_articles([article.pk for article in page])  # who has each open now (no query)
     rows = []
     for article in page:
         # An article whose page is still being fetched has no text, hence no items yet.
@@ -86,6 +88,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
                 "counts": article_counts,
                 "progress": _progress(article_counts),
                 "assigned_to_me": assigned.get(article.current_revision_id, 0),
+                "open_by": sorted({person["user"] for person in here.get(article.pk, [])}),
                 # A revision written later than the article (a text edit) is worth its own date.
                 "revised_at": _revised_at(article),
                 # "queued 0 minutes ago" reads like a fault; under a minute is "just now".

@@ -219,3 +219,23 @@ def test_page_links_keep_the_sort_the_search_and_the_filters(reviewer_browser):
     }
     second = reviewer_browser.get("/review/", {"sort": "oldest", "q": "report", "status": "queued", "page": 2})
     assert [row["article"].title for row in second.context["rows"]] == ["Report 0"]
+
+
+@pytest.mark.django_db
+def test_each_row_says_who_has_the_article_open_now_and_forgets_who_left(reviewer_browser, three_articles):
+    from annotations.live import presence
+
+    presence.presence_forget_all()
+    budget, zoning = three_articles["budget"], three_articles["zoning"]
+    presence.presence_put(article_id=budget.pk, connection="tab-1", user="rita", item=None, typing=False)
+    presence.presence_put(article_id=budget.pk, connection="tab-2", user="rita", item=3, typing=True)
+    presence.presence_put(article_id=budget.pk, connection="tab-3", user="sam", item=None, typing=False)
+    presence.presence_put(article_id=zoning.pk, connection="tab-4", user="sam", item=None, typing=False)
+    presence.presence_drop(article_id=zoning.pk, connection="tab-4")
+
+    rows = {row["article"].pk: row["open_by"] for row in reviewer_browser.get("/review/").context["rows"]}
+    html = reviewer_browser.get("/review/").content.decode()
+    presence.presence_forget_all()
+
+    assert rows == {budget.pk: ["rita", "sam"], zoning.pk: [], three_articles["airport"].pk: []}
+    assert '<td data-label="Open now" class="open-now">rita, sam</td>' in html
