@@ -37,7 +37,6 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from annotations.api.serializers.events import DeskEventSerializer
 from annotations.live import presence
 from annotations.live.auth import (
     NOT_AUTHENTICATED,
@@ -47,9 +46,9 @@ from annotations.live.auth import (
     identity_still_valid,
     socket_identity,
 )
+from annotations.live.feed import ArticleFeed
 from annotations.live.groups import PRESENCE, article_group
 from annotations.models import Article
-from annotations.selectors.events import article_events_after
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +69,7 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
         self.selected: tuple[int | None, bool] = (None, False)  # (item, typing), for presence
         self.people_sent: list | None = None
         self.recheck: asyncio.Task | None = None
+        self.feed: ArticleFeed | None = None
         self.catching_up = asyncio.Lock()
         # Accepted first, so that a refusal reaches the page as a close code it can act on.
         await self.accept()
@@ -85,6 +85,7 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
             return
         self.identity = identity
         self.open_sockets[identity.user.pk] += 1
+        self.feed = ArticleFeed.join(self.article_id)
         await self._join_groups()
         self.recheck = asyncio.create_task(self._recheck_forever())
         await self._say_presence()
@@ -94,6 +95,7 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
             self.recheck.cancel()
         if self.identity is None:
             return
+        self.feed.leave()
         self.open_sockets[self.identity.user.pk] -= 1
         if self.open_sockets[self.identity.user.pk] <= 0:
             del self.open_sockets[self.identity.user.pk]
@@ -162,7 +164,7 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
 
     async def desk_doorbell(self, message: dict[str, Any]) -> None:
         if self.position is not None and message["position"] > self.position:
-            await self.catch_up()
+            await self.catch_up(rung_for=message["position"])
 
     async def desk_presence(self, message: dict[str, Any]) -> None:
         await self._send_people(message["people"])
@@ -172,15 +174,18 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
 
     # --- Events, presence, re-check -----------------------------------------------------------
 
-    async def catch_up(self) -> None:
+    async def catch_up(self, rung_for: int | None = None) -> None:
         """Send every event after ``self.position`` this reader may see, in order, and move on.
 
         One at a time (a doorbell and the re-check may both ask): the second finds the position
-        already moved and reads only what is newer.
+        already moved and reads only what is newer. ``rung_for``: the doorbell's position, which
+        lets the article's feed answer from what another socket of this process just read.
         """
         async with self.catching_up:
             while self.identity is not None and self.position is not None:
-                page = await database_sync_to_async(self._events_after)(self.position)
+                if rung_for is not None and rung_for <= self.position:
+                    return  # already sent
+                page = await self.feed.events_after(after=self.position, user=self.identity.user, rung_for=rung_for)
                 if page is None:
                     await self.close(code=NOT_FOUND)
                     return
@@ -190,15 +195,7 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
                 self.position = next_position
                 if not more:
                     return
-
-    def _events_after(self, after: int) -> tuple[list[dict], int, bool] | None:
-        article = Article.objects.only("id", "blind_review", "published_at").filter(pk=self.article_id).first()
-        if article is None:
-            return None
-        events, next_position, more = article_events_after(
-            article=article, user=self.identity.user, after=after, limit=settings.DESK_EVENTS_PAGE_SIZE
-        )
-        return DeskEventSerializer(events, many=True).data, next_position, more
+                rung_for = None  # a full page: read on from the database
 
     async def _say_presence(self) -> None:
         """Put this page's entry (again) and tell the article's sockets when who-is-here changed."""

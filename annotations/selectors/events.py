@@ -28,8 +28,17 @@ def article_events_after(
     to ask from next (the last one read, hidden or not, so a hidden event is never read twice)
     and whether more may follow. Unnumbered events (not yet sequenced) are never returned.
     """
-    scanned = list(
-        DeskEvent.objects.filter(article=article, position__gt=after)
+    scanned = article_events_scan(article_id=article.pk, after=after, limit=limit)
+    if not scanned:
+        return [], after, False
+    return events_visible(article=article, user=user, events=scanned), scanned[-1].position, len(scanned) == limit
+
+
+def article_events_scan(*, article_id: int, after: int, limit: int) -> list[DeskEvent]:
+    """The numbered events of the article after ``after``, oldest first, whoever reads them
+    (what ``events_visible`` then filters for each reader)."""
+    return list(
+        DeskEvent.objects.filter(article_id=article_id, position__gt=after)
         .select_related("item", "actor")
         .only(
             "id", "article_id", "item_id", "item__kind", "actor_id", "actor__username", "kind", "payload",
@@ -37,13 +46,14 @@ def article_events_after(
         )
         .order_by("position")[:limit]
     )
-    if not scanned:
-        return [], after, False
-    next_position = scanned[-1].position
-    more = len(scanned) == limit
-    verdict_items = {event.item_id for event in scanned if event.kind in VERDICT_EVENTS and event.item_id}
+
+
+def events_visible(*, article: Article, user: AbstractBaseUser, events: list[DeskEvent]) -> list[DeskEvent]:
+    """Those of ``events`` (of ``article``) that ``user`` may see: all but, in blind mode, the
+    verdicts of items the user has not reviewed. One query at most (their reviews), only then."""
+    verdict_items = {event.item_id for event in events if event.kind in VERDICT_EVENTS and event.item_id}
     if not article.blind_review or not verdict_items or user_has_role(user, EDITOR):
-        return scanned, next_position, more
+        return events
     reviewed = set(
         Review.objects.filter(item_id__in=verdict_items, reviewer_id=user.pk).values_list("item_id", flat=True)
     )
@@ -56,7 +66,7 @@ def article_events_after(
             return event.actor_id == user.pk or sees_others_reviews(**facts)
         return sees_status(published=article.published_at is not None, **facts)
 
-    return [event for event in scanned if shown(event)], next_position, more
+    return [event for event in events if shown(event)]
 
 
 def article_events_latest(*, article: Article) -> int:

@@ -435,3 +435,79 @@ def test_presence_entries_expire_when_their_page_stops_saying_it_is_there(articl
 
     run(later)
     assert presence.presence_of_articles([article.pk]) == {}
+
+
+# --- One read for all the sockets of a process ---------------------------------------------
+
+
+def test_a_doorbell_makes_one_database_read_for_a_dozen_sockets_on_the_article(
+    article, claim, reviewer, monkeypatch, settings
+):
+    from annotations.live import feed as feed_module
+
+    settings.DESK_PUSH_RECHECK_SECONDS = 60  # no re-check reads in the count
+
+    readers = [UserFactory(username=f"desk{number}", role="reviewer") for number in range(12)]
+    tokens = [token_of(user) for user in readers]
+    reviewer_api = _client_for(reviewer)
+    reads: list[int] = []
+    scan = feed_module.article_events_scan
+    monkeypatch.setattr(feed_module, "article_events_scan", lambda **kw: reads.append(kw["after"]) or scan(**kw))
+
+    async def scenario():
+        sockets = [await open_socket(article.pk, token=token, origin=None) for token in tokens]
+        for socket in sockets:
+            await follow(socket)
+        while len(reads) < len(sockets):  # each follow reads the database once
+            await asyncio.sleep(0.05)
+        reads.clear()
+        assert (await off_loop(review_post, reviewer_api, claim, "correct")).status_code == 201
+        for socket in sockets:
+            assert [event["type"] for event in await events_until(socket, {"review"})] == ["review"]
+        assert len(reads) == 1, f"one read for 12 sockets, got {len(reads)}"
+        for socket in sockets:
+            await socket.disconnect()
+
+    run(scenario)
+
+
+def test_the_feed_answers_exactly_as_the_database_would_for_any_reader_and_position(article, editor):
+    """Random follows, doorbells and new events: a follow or re-check gets exactly what the
+    catch-up selector reads from the database; a doorbell for P gets the log's prefix through P."""
+    import random
+
+    from annotations.live.feed import ArticleFeed
+    from annotations.models import Article
+    from annotations.selectors.events import article_events_after
+
+    rng = random.Random(7)
+    feed = ArticleFeed.join(article.pk)
+
+    def expected(after):
+        events, next_position, more = article_events_after(
+            article=Article.objects.get(pk=article.pk), user=editor, after=after, limit=200
+        )
+        return [event.position for event in events], next_position, more
+
+    async def scenario():
+        newest = 0
+        for _step in range(120):
+            if rng.random() < 0.4:
+                for _ in range(rng.randint(1, 3)):
+                    await off_loop(desk_event_record, article_id=article.pk, kind=HistoryEvent.Action.SETTINGS)
+                newest = await off_loop(
+                    lambda: DeskEvent.objects.order_by("-position").values_list("position", flat=True).first()
+                )
+            after = rng.randint(0, newest) if newest else 0
+            rung_for = rng.choice([None, newest, max(after, newest - 1)])
+            events, next_position, more = await feed.events_after(after=after, user=editor, rung_for=rung_for)
+            positions = [event["position"] for event in events]
+            database = await off_loop(expected, after)
+            if rung_for is None:  # read from the database: exactly its answer
+                assert (positions, next_position, more) == database, (after, rung_for)
+            else:  # rung for P: the log's prefix through P at least, never a gap
+                assert next_position >= min(rung_for, database[1]), (after, rung_for)
+                assert positions == [position for position in database[0] if position <= next_position]
+
+    run(scenario)
+    feed.leave()
