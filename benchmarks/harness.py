@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import socket
@@ -18,6 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 WRK_DIR = ROOT / "benchmarks" / "wrk"
+# Names of the databases a benchmark may drop and create again (never the service's own).
+SCRATCH_DATABASES = ("factcheck_bench", "factcheck_desk_bench")
 
 
 def free_port() -> int:
@@ -32,8 +35,8 @@ def fresh_database(url: str) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not name.startswith("factcheck_bench"):
-        raise SystemExit(f"Refusing to drop {name!r}: benchmark databases are named factcheck_bench*.")
+    if not name.startswith(SCRATCH_DATABASES):
+        raise SystemExit(f"Refusing to drop {name!r}: benchmark databases are named {' or '.join(SCRATCH_DATABASES)}*.")
     admin_url = urlunsplit((parts.scheme.replace("postgres", "postgresql", 1), parts.netloc, "/postgres", "", ""))
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -123,3 +126,69 @@ def machine() -> str:
                 cpu = line.split(":", 1)[1].strip()
                 break
     return f"{os.cpu_count()} cores ({cpu}), Python {sys.version.split()[0]}"
+
+
+@dataclasses.dataclass(frozen=True)
+class AsgiServer:
+    """A running uvicorn process: its HTTP base URL, its WebSocket base URL and its pid (for its RSS)."""
+
+    base: str
+    ws_base: str
+    pid: int
+
+
+@contextlib.contextmanager
+def uvicorn(database_url: str, *, log_path: Path | None = None, **env: str) -> Iterator[AsgiServer]:
+    """One uvicorn process serving ``factcheck.asgi`` (HTTP and WebSocket) with the benchmark
+    settings on a free port. With ``log_path`` its log, access lines included, goes there."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "factcheck.asgi:application", "--host", "127.0.0.1",
+               "--port", str(port)]
+    if log_path is None:
+        command += ["--log-level", "warning", "--no-access-log"]
+    with contextlib.ExitStack() as stack:
+        log = stack.enter_context(open(log_path, "w")) if log_path else subprocess.DEVNULL
+        process = subprocess.Popen(command, cwd=ROOT, env=bench_env(database_url, **env), stdout=log,
+                                   stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(f"{base}/healthz")
+            yield AsgiServer(base=base, ws_base=f"ws://127.0.0.1:{port}", pid=process.pid)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # still finishing the sockets' work: the figures are taken
+                process.kill()
+                process.wait(timeout=10)
+
+
+def rss_kib(pid: int) -> int:
+    """The resident set of process ``pid`` in KiB (``VmRSS`` of ``/proc/<pid>/status``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"/proc/{pid}/status has no VmRSS line: is {pid} a live process?")
+
+
+def cpu_seconds(pid: int, *, with_children: bool = False) -> float:
+    """CPU time (user + system) used so far by ``pid``, and by its live children if asked."""
+    pids = [pid]
+    if with_children:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                pids += [int(child) for child in (task / "children").read_text().split()]
+    ticks = 0
+    for one in pids:
+        with contextlib.suppress(OSError):
+            # Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from ``/proc/stat``: two readings give the busy share."""
+    values = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
