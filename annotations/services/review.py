@@ -3,9 +3,10 @@ quote's speaker corrected (what "correct" means for a quote: its words and its s
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import BigIntegerField, CharField, Value
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations.models import Article, HistoryEvent, Item, Review
@@ -130,6 +131,33 @@ def _item_locked(*, item_id: int, kind: str) -> Item | None:
 _PUBLISHED_ROW = (0, 0, "")
 
 
+# The current reviews of an item, and the row ``_PUBLISHED_ROW`` (its literal here) if its article is published.
+_PUBLICATION_AND_CURRENT_REVIEWS_SQL = (
+    "SELECT {review_id}, {reviewer}, {verdict} FROM {review} WHERE {item} = %s AND {is_current}"
+    " UNION ALL SELECT 0, 0, '' FROM {article} WHERE {article_id} = %s AND {published_at} IS NOT NULL"
+)
+
+
+@functools.cache
+def _publication_and_current_reviews_sql() -> str:
+    """``_PUBLICATION_AND_CURRENT_REVIEWS_SQL`` with the models' own table and column names.
+
+    Written out rather than built by the ORM, which took about 1.3 ms of Python per review to
+    compile this ``UNION ALL`` (0.15 ms written out): plain SQL that SQLite and PostgreSQL share.
+    """
+    name = connection.ops.quote_name
+
+    def column(model, field: str) -> str:
+        return name(model._meta.get_field(field).column)
+
+    return _PUBLICATION_AND_CURRENT_REVIEWS_SQL.format(
+        review_id=column(Review, "id"), reviewer=column(Review, "reviewer"), verdict=column(Review, "verdict"),
+        review=name(Review._meta.db_table), item=column(Review, "item"), is_current=column(Review, "is_current"),
+        article=name(Article._meta.db_table), article_id=column(Article, "id"),
+        published_at=column(Article, "published_at"),
+    )
+
+
 def _publication_and_current_reviews(item: Item) -> tuple[bool, list[Review]]:
     """Whether the locked ``item``'s article is published, and the item's current reviews, in one statement.
 
@@ -137,20 +165,11 @@ def _publication_and_current_reviews(item: Item) -> tuple[bool, list[Review]]:
     locks every item before it publishes) or a review that committed while the lock was awaited;
     the lock keeps both as read until the transaction ends.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(_publication_and_current_reviews_sql(), [item.pk, item.revision.article_id])
+        rows = [tuple(row) for row in cursor.fetchall()]
     fields = ["id", "reviewer_id", "verdict"]
-    reviews = Review.objects.filter(item_id=item.pk, is_current=True).order_by().values_list(*fields)
-    review_id, reviewer_id, verdict = _PUBLISHED_ROW
-    publication = (
-        Article.objects.filter(pk=item.revision.article_id, published_at__isnull=False)
-        .order_by()
-        .values_list(
-            Value(review_id, output_field=BigIntegerField()),
-            Value(reviewer_id, output_field=BigIntegerField()),
-            Value(verdict, output_field=CharField()),
-        )
-    )
-    rows = [tuple(row) for row in reviews.union(publication, all=True)]
-    current = [Review.from_db(DEFAULT_DB_ALIAS, fields, row) for row in rows if row != _PUBLISHED_ROW]
+    current = [Review.from_db(connection.alias, fields, row) for row in rows if row != _PUBLISHED_ROW]
     return len(current) != len(rows), current
 
 
