@@ -62,6 +62,17 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
     # Open sockets per user id in this process (DESK_PUSH_SOCKETS_PER_USER).
     open_sockets: ClassVar[Counter[int]] = Counter()
 
+    async def __call__(self, scope, receive, send) -> None:
+        # A channel layer that fails (Redis killed or restarting) ends the consumer with its
+        # exception, and Channels then calls no disconnect(): leave here as a closed socket does,
+        # or its re-check task would run for ever, putting back a ghost presence, and its place
+        # would stay counted against DESK_PUSH_SOCKETS_PER_USER (tests/system/reliability/test_push_faults.py).
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if hasattr(self, "recheck"):  # connect() ran; disconnect() is a no-op the second time
+                await self.disconnect(1011)
+
     async def connect(self) -> None:
         self.article_id: int = self.scope["url_route"]["kwargs"]["article_id"]
         self.identity: SocketIdentity | None = None
@@ -190,7 +201,10 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
                     await self.close(code=NOT_FOUND)
                     return
                 events, next_position, more = page
-                if events:
+                # Sent empty too when only events hidden from this reader moved the position (as the
+                # catch-up call's ``next`` does): a blind reviewer's "waiting for a second review" count
+                # is read again, without the verdict that moved it.
+                if events or next_position != self.position:
                     await self.send_json({"type": "events", "events": events, "next": next_position})
                 self.position = next_position
                 if not more:

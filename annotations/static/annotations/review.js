@@ -1193,6 +1193,12 @@
     state.applying = state.applying.then(async () => {
       const fresh = events.filter((event) => event.position > state.position);
       if (!fresh.length && next <= state.position) return;
+      if (!fresh.length) {
+        // Only changes hidden from this reader (blind mode): the progress counts may have moved.
+        state.position = next;
+        await loadProgress();
+        return;
+      }
       try {
         await applyEvents(fresh);
         state.position = Math.max(state.position, next);
