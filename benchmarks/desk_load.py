@@ -15,7 +15,8 @@ with exponential think time over HTTP with their token. Phases, each reported:
    assignments; per action latency, and for every write the time from its HTTP answer (the
    commit happened before it) and from its request to the matching event on every other page
    of the article, matched on (type, item, actor) in order;
-3. reviews alone: the same users submit reviews with no think time, pages still open;
+3. reviews alone: the same users submit reviews with no think time, pages still open; then the
+   same with every page closed (what telling the pages costs the writes);
 4. many sockets: a fresh uvicorn process holds ``--sockets`` pages; its RSS before and after,
    and the delivery of a few changes to every one of them.
 
@@ -154,6 +155,7 @@ class Write:
     answered: float | None = None
     ok: bool | None = None
     arrivals: list[float] = dataclasses.field(default_factory=list)
+    told: set[int] = dataclasses.field(default_factory=set)  # the pages it reached
 
 
 class PushTracker:
@@ -193,6 +195,7 @@ class PushTracker:
                 if page in write.waiting:
                     write.waiting.discard(page)
                     write.arrivals.append(at)
+                    write.told.add(page)
                     while queue and not queue[0].waiting and queue[0].ok is not None:
                         queue.popleft()
                     return
@@ -225,6 +228,13 @@ class PushTracker:
         """Latency of every delivery of every successful write, and what never arrived."""
         done = [write for write in self.writes if write.ok]
         from_answer = [at - write.answered for write in done for at in write.arrivals]
+        # A page told of a write that began after another write was answered, but never of that
+        # other one, was skipped an event: its position is lower, so a prefix of the log holds it.
+        latest_told: dict[int, float] = collections.defaultdict(lambda: float("-inf"))
+        for write in done:
+            for page in write.told:
+                latest_told[page] = max(latest_told[page], write.sent)
+        skipped = sum(1 for write in done for page in write.waiting if latest_told[page] > write.answered)
         from_send = [at - write.sent for write in done for at in write.arrivals]
         by_kind = {}
         for kind in sorted({write.kind for write in done}):
@@ -234,6 +244,7 @@ class PushTracker:
             "writes": len(done),
             "deliveries": len(from_answer),
             "missing": sum(len(write.waiting) for write in done),
+            "missing_though_a_later_write_arrived": skipped,
             "before_answer": sum(1 for value in from_answer if value < 0),
             "from_answer_ms": percentiles(from_answer),
             "from_request_ms": percentiles(from_send),
@@ -638,6 +649,17 @@ async def desk_run(args: argparse.Namespace, seeded: dict, base: str, asgi: harn
         print("reviews alone", json.dumps(figures["reviews_alone"]), flush=True)
     figures["pages_closed_by_server"] = closed_codes([user.page for user in users])
     await asyncio.gather(*(user.page.close() for user in users))
+    if args.reviews_seconds > 0:
+        # The same again with every page closed: what telling the pages costs the reviews themselves.
+        desk.pages_on.clear()
+        desk.tracker = PushTracker()
+        desk.latency.clear()
+        desk.statuses.clear()
+        await asyncio.sleep(2)
+        figures["reviews_alone_no_pages"] = await run_desk_phase(
+            desk, users, seconds=args.reviews_seconds, think=0, seed_value=3000, meter=meter, only="review"
+        )
+        print("reviews alone, no pages", json.dumps(figures["reviews_alone_no_pages"]), flush=True)
     return figures
 
 

@@ -45,6 +45,20 @@ def test_each_page_gets_each_write_once_in_order_and_the_writers_own_page_is_cou
     assert (figures["writes"], figures["deliveries"], figures["missing"], figures["before_answer"]) == (2, 3, 1, 1)
     assert figures["own_page_events"] == {"review": 1} and figures["unmatched_events"] == {"status": 1}
     assert figures["from_answer_ms"]["max"] == 1200.0  # 11.5 - 10.3
+    assert figures["missing_though_a_later_write_arrived"] == 0  # page 2 got the first write, not yet the second
+
+
+def test_a_page_told_of_a_later_write_but_not_an_earlier_one_counts_as_skipped():
+    tracker = PushTracker()
+    earlier = tracker.expect(kind="comment", article=1, item=7, actor="ann", sent=1.0, pages=[1])
+    tracker.answered(earlier, at=1.1, ok=True)
+    later = tracker.expect(kind="comment", article=1, item=8, actor="ann", sent=2.0, pages=[1])
+    tracker.answered(later, at=2.1, ok=True)
+
+    tracker.arrived(page=1, article=1, user="bob", event={"type": "comment", "item": 8, "actor": "ann"}, at=2.2)
+
+    figures = tracker.figures()
+    assert (figures["missing"], figures["missing_though_a_later_write_arrived"]) == (1, 1)
 
 
 def test_a_refused_write_expects_no_event_and_the_next_one_is_matched():
