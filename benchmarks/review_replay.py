@@ -6,12 +6,15 @@
 1. Seeds a scratch database as ``api_load`` does (200 articles, ~9,000 claims, 50 reviewers)
    and measures review submission alone with wrk through gunicorn (``review.lua``, If-Match
    kept from the answers), as api_load's "review submission" scenario does.
-2. Sends one more review, of a claim nobody has reviewed (the case of almost every review in
-   that run), through Django's WSGI handler in this process, as gunicorn would, and records
-   what goes over the wire: libpq's protocol trace of the connection gives every message sent
-   to PostgreSQL (transaction control and Django's connection health check included, which no
-   ``execute_wrapper`` sees), and the statements' parameters come from an ``execute_wrapper``
-   around the same request. Redis commands are counted at the client's connection.
+2. Sends one more review, of a claim nobody has reviewed (the case of every review in that
+   run: none supersedes another or reaches the quorum), through Django's WSGI handler in this
+   process, as gunicorn would, and records what goes over the wire: libpq's protocol trace of
+   the connection gives every message sent to PostgreSQL (transaction control and Django's
+   connection health check included, which no ``execute_wrapper`` sees), and the statements'
+   parameters come from an ``execute_wrapper`` around the same request. Redis commands are
+   counted at redis-py's synchronous connection (the cache's; a channel layer's asyncio
+   client is not counted). A second verdict on the same claim, which reaches the quorum, is
+   captured too and reported, not replayed.
 3. Turns those messages into a pgbench script, one command per message, so that pgbench makes
    the same statements in the same round trips. The item, its article and the reviewer become
    variables: every client goes through the claims in a shuffled order (``permute``), articles
@@ -20,9 +23,9 @@
    reviews (the real service supersedes the earlier one; the script of a first review does not).
 4. Replays it with ``pgbench -M simple`` (as Django sends statements: client-side binding),
    with the same clients for the same time as wrk, against the same database: the ceiling of
-   these statements on this machine with no Python at all. It is replayed once more without the
-   desk event sequencer's transaction (run after the commit by ``desk_events``), and once with
-   that transaction's four statements sent in one message, to show what it costs.
+   these statements on this machine with no Python at all. It is replayed twice more, to show
+   what the desk event sequencer's transaction (run after the commit by ``desk_events``) costs:
+   with its four statements sent in one message, then without it.
 
 Reports statements and round trips per review, requests/s and p50/p95/p99 through the
 service, transactions/s and p50/p95 of the replay, and their ratio. Saved to
