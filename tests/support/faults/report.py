@@ -17,12 +17,39 @@ from tests.support.faults.stack import RESULTS_PATH, ROOT
 
 START, END = "<!-- reliability-figures:start -->", "<!-- reliability-figures:end -->"
 ORDER = ["worker_sigkill", "redis_flush", "redis_restart", "postgresql_restart", "poison_articles"]
+# Faults of the live desk's sockets (tests/system/reliability/test_push_faults.py): a table of their own.
+PUSH = ["desk_push_redis_restart"]
+
+
+def render_push(row: dict) -> list[str]:
+    """The push fault's figures: what the open pages received, and how the sockets came back."""
+    api = ", ".join(f"{count} answered {status}" for status, count in sorted(row["api_writes_during_outage"].items()))
+    return [
+        "| fault | sockets | changes (during the outage) | writes failed | events missing on a socket | "
+        "delivered twice | reconnections | seconds until every socket held every change | "
+        "a change after recovery reached every socket in |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {row['fault']} | {row['sockets']} | {row['changes']} ({row['changes_during_outage']}) | "
+        f"{row['writes_failed']} | {row['sockets_incomplete']} socket(s) | {row['duplicated_deliveries']} | "
+        f"{row['reconnects']} | {row['seconds_until_complete']} | {row['final_change_ms']['max']} ms |",
+        "",
+        f"Live desk: the API's own writes during the outage ({api}) were refused by its rate limit, whose "
+        f"counters are in the same Redis; after recovery, {row['probe_sockets']} more sockets of one user were "
+        f"refused {row['probe_sockets_refused_4429']} time(s) over the per-user limit and "
+        f"{row['probe_sockets_dropped']} dropped (1006); {row['presence_said_after_close']} presence entries were "
+        f"said again after every socket had closed; the uvicorn process "
+        f"{'ran throughout' if row['asgi_alive'] else 'died'}. Measured {row['date']}, "
+        f"`DESK_PUSH_RECHECK_SECONDS={row['timings']['DESK_PUSH_RECHECK_SECONDS']}`.",
+    ]
 
 
 def render(results: dict) -> str:
-    names = [name for name in ORDER if name in results] + sorted(set(results) - set(ORDER))
-    if not names:
+    push = [name for name in PUSH if name in results]
+    names = [name for name in ORDER if name in results] + sorted(set(results) - set(ORDER) - set(PUSH))
+    if not names and not push:
         return "_No figures yet: run the fault tests._"
+    if not names:
+        return "\n".join(line for name in push for line in render_push(results[name]))
     lines = [
         "| fault | articles | lost | missing items | extra items | duplicated items | recovered | "
         "started twice or more | seconds to recover |",
@@ -67,6 +94,8 @@ def render(results: dict) -> str:
         f"Measured {dates[0]}{' to ' + dates[-1] if len(dates) > 1 else ''} on PostgreSQL {first['postgresql']}, "
         f"Redis {first['redis']}, Python {first['python']}, with {timings}.",
     ]
+    for name in push:
+        lines += ["", *render_push(results[name])]
     return "\n".join(lines)
 
 

@@ -10,9 +10,9 @@ that other test runs use on the same machine are never touched.
   the operating system already has).
 - ``PrivateRedis``: ``redis-server --save "" --appendonly no``: a restart loses every message,
   the worst case for the broker.
-- ``ServiceProcess``: ``celery worker`` / ``celery beat`` subprocesses in their own process
-  group, so ``kill -9`` takes the main process and its pool children together (a crashed
-  machine or container), and nothing else.
+- ``ServiceProcess``: ``celery worker`` / ``celery beat`` (or ``uvicorn``) subprocesses in their
+  own process group, so ``kill -9`` takes the main process and its pool children together (a
+  crashed machine or container), and nothing else.
 """
 
 from __future__ import annotations
@@ -192,17 +192,19 @@ class PrivateRedis:
 
 @dataclass
 class ServiceProcess:
-    """A ``celery`` subprocess (worker or beat) in its own process group, logging to a file."""
+    """A ``python -m <module>`` subprocess (celery worker or beat, uvicorn) in its own process group,
+    logging to a file."""
 
     args: list[str]
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen | None = field(default=None)
+    module: str = "celery"
 
     def start(self) -> ServiceProcess:
         with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", *self.args], cwd=ROOT, env=self.env, stdout=log,
+                [sys.executable, "-m", self.module, *self.args], cwd=ROOT, env=self.env, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )
         return self
@@ -295,6 +297,16 @@ class FaultStack:
         ).start()
         self.processes.append(beat)
         return beat
+
+    def start_asgi(self, *, port: int, env: dict[str, str] | None = None) -> ServiceProcess:
+        """One uvicorn process serving ``factcheck.asgi`` (HTTP and the live desk's sockets) on ``port``."""
+        asgi = ServiceProcess(
+            ["factcheck.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "info"],
+            {**self.env, "PYTHONUNBUFFERED": "1", **(env or {})}, self.workdir / f"asgi-{len(self.processes)}.log",
+            module="uvicorn",
+        ).start()
+        self.processes.append(asgi)
+        return asgi
 
     def ingest(self, count: int, *, tag: str, poison: str = "") -> dict:
         result = subprocess.run(
