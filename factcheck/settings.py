@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -366,8 +367,13 @@ DESK_EVENTS_PAGE_SIZE = env.int("DESK_EVENTS_PAGE_SIZE", default=200)
 CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default="")
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 if CHANNEL_LAYER_URL:  # a page that stops reading loses doorbells, never events (capacity, expiry)
+    # Socket timeout above the layer's 5 s blocking receive, which redis-py's 5 s default cut
+    # short (a quiet process's receive raised, dropping its sockets: channels_redis#422); a pooled
+    # connection that a Redis restart closed is retried once instead of failing its command.
+    _LAYER_HOST = {"address": CHANNEL_LAYER_URL, "socket_timeout": 15, "socket_connect_timeout": 5,
+                   "retry_on_error": [RedisConnectionError]}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
-        "hosts": [CHANNEL_LAYER_URL], "prefix": "factcheck:live:", "capacity": 200, "expiry": 30}}}
+        "hosts": [_LAYER_HOST], "prefix": "factcheck:live:", "capacity": 200, "expiry": 30}}}
 # Each socket also re-reads its events from the database this often (what a lost doorbell or a
 # restarted Redis kept from it), re-checks its login and refreshes its presence.
 DESK_PUSH_RECHECK_SECONDS = env.float("DESK_PUSH_RECHECK_SECONDS", default=15.0 if CHANNEL_LAYER_URL else 2.0)

@@ -12,14 +12,18 @@ What the page and the server say to each other (JSON text frames):
   the article, each time that changes (the page's own entry included).
 - page -> server ``{"type": "ping"}`` -> ``{"type": "pong"}``; anything else -> ``{"type": "error",
   "message": ...}``, and the socket stays open.
-- close codes: 4401 log in again, 4403 not allowed, 4404 no such article, 4429 too many sockets.
+- close codes: 4401 log in again, 4403 not allowed, 4404 no such article, 4429 too many sockets
+  (or more than ``MAX_FRAMES_PER_SECOND`` frames in a second).
 
 How it never leaves a page stale: the channel layer only rings a doorbell ("article N has
-events up to P", from the sequencer after commit); the socket then reads the events after the
-last position it sent from the database, for its reader, through the same selector as the
-catch-up endpoint. Every ``DESK_PUSH_RECHECK_SECONDS`` it also reads them unasked (what a lost
-doorbell, a restarted Redis or a worker's in-memory layer kept from it), re-checks its login
-and joins its groups again (a restarted Redis forgets them), and refreshes its presence.
+events up to P", from the sequencer after commit), which this process's hub for the article
+(``annotations.live.hub``) hands to each of its sockets; a socket then sends the events after
+the last position it sent, read once for all of them from the database by the article's feed
+(``annotations.live.feed``) and filtered for its reader by the catch-up endpoint's rule. Every
+``DESK_PUSH_RECHECK_SECONDS`` the hub also reads the article's new events unasked (what a lost
+doorbell, a restarted Redis or a worker's in-memory layer kept from it), joins the group again
+(a restarted Redis forgets it), refreshes its sockets' presence, and now and then re-checks
+each socket's login.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import asyncio
 import contextlib
 import json
 import logging
-import random
+import time
 from collections import Counter
 from typing import Any, ClassVar
 
@@ -46,14 +50,16 @@ from annotations.live.auth import (
     identity_still_valid,
     socket_identity,
 )
-from annotations.live.feed import ArticleFeed
-from annotations.live.groups import PRESENCE, article_group
+from annotations.live.hub import ArticleHub
 from annotations.models import Article
 
 logger = logging.getLogger(__name__)
 
 # A page says little: a follow, a selection, a typing flag. Anything longer is refused unread.
 MAX_FRAME_CHARS = 2_000
+# Nor often: a page sends a few frames a second at most (typing flips, a reconnection's follow).
+# A socket over this many in one second is closed with 4429: every follow reads the database.
+MAX_FRAMES_PER_SECOND = 20
 
 
 class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
@@ -65,12 +71,12 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
     async def __call__(self, scope, receive, send) -> None:
         # A channel layer that fails (Redis killed or restarting) ends the consumer with its
         # exception, and Channels then calls no disconnect(): leave here as a closed socket does,
-        # or its re-check task would run for ever, putting back a ghost presence, and its place
-        # would stay counted against DESK_PUSH_SOCKETS_PER_USER (tests/system/reliability/test_push_faults.py).
+        # or the article's hub would keep it, putting back a ghost presence, and its place would
+        # stay counted against DESK_PUSH_SOCKETS_PER_USER (tests/system/reliability/test_push_faults.py).
         try:
             await super().__call__(scope, receive, send)
         finally:
-            if hasattr(self, "recheck"):  # connect() ran; disconnect() is a no-op the second time
+            if hasattr(self, "hub"):  # connect() ran; disconnect() is a no-op the second time
                 await self.disconnect(1011)
 
     async def connect(self) -> None:
@@ -79,9 +85,9 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
         self.position: int | None = None  # the last position sent; None until the page follows
         self.selected: tuple[int | None, bool] = (None, False)  # (item, typing), for presence
         self.people_sent: list | None = None
-        self.recheck: asyncio.Task | None = None
-        self.feed: ArticleFeed | None = None
+        self.hub: ArticleHub | None = None
         self.catching_up = asyncio.Lock()
+        self.frames, self.frames_since = 0, time.monotonic()  # frames this second (MAX_FRAMES_PER_SECOND)
         # Accepted first, so that a refusal reaches the page as a close code it can act on.
         await self.accept()
         identity = await database_sync_to_async(socket_identity)(self.scope)
@@ -96,36 +102,41 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
             return
         self.identity = identity
         self.open_sockets[identity.user.pk] += 1
-        self.feed = ArticleFeed.join(self.article_id)
-        await self._join_groups()
-        self.recheck = asyncio.create_task(self._recheck_forever())
+        for group in identity.groups:  # this login's revocation, and its user's changes
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.hub = await ArticleHub.join(self)
         await self._say_presence()
 
     async def disconnect(self, code: int) -> None:
-        if self.recheck is not None:
-            self.recheck.cancel()
         if self.identity is None:
             return
-        self.feed.leave()
-        self.open_sockets[self.identity.user.pk] -= 1
-        if self.open_sockets[self.identity.user.pk] <= 0:
-            del self.open_sockets[self.identity.user.pk]
+        identity, self.identity = self.identity, None
+        self.open_sockets[identity.user.pk] -= 1
+        if self.open_sockets[identity.user.pk] <= 0:
+            del self.open_sockets[identity.user.pk]
         try:
-            for group in self._groups():
+            await self.hub.leave(self)
+            for group in identity.groups:
                 await self.channel_layer.group_discard(group, self.channel_name)
             people = await sync_to_async(presence.presence_drop, thread_sensitive=False)(
                 article_id=self.article_id, connection=self.channel_name
             )
-            await self.channel_layer.group_send(article_group(self.article_id), {"type": PRESENCE, "people": people})
+            await self.hub.say_presence(people)
         except Exception:  # the layer may be the reason the socket closed
             logger.info("live desk: leaving article %s without telling the layer", self.article_id, exc_info=True)
-        self.identity = None
 
     # --- What the page says -------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
         if self.identity is None:
             return  # refused or leaving: nothing it says is read
+        now = time.monotonic()
+        if now - self.frames_since >= 1:
+            self.frames_since, self.frames = now, 0
+        self.frames += 1
+        if self.frames > MAX_FRAMES_PER_SECOND:
+            await self.close(code=TOO_MANY)
+            return
         if text_data is None:
             await self._error("Send JSON text frames, not binary ones.")
             return
@@ -171,17 +182,13 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
     async def _error(self, message: str) -> None:
         await self.send_json({"type": "error", "message": message})
 
-    # --- What the layer says ------------------------------------------------------------------
-
-    async def desk_doorbell(self, message: dict[str, Any]) -> None:
-        if self.position is not None and message["position"] > self.position:
-            await self.catch_up(rung_for=message["position"])
-
-    async def desk_presence(self, message: dict[str, Any]) -> None:
-        await self._send_people(message["people"])
+    # --- What the layer says to this socket (its article's news comes through the hub) ------
 
     async def desk_revoked(self, message: dict[str, Any]) -> None:
         await self.close(code=NOT_AUTHENTICATED)
+
+    async def desk_recheck(self, message: dict[str, Any]) -> None:
+        await self.check_identity()
 
     # --- Events, presence, re-check -----------------------------------------------------------
 
@@ -196,7 +203,7 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
             while self.identity is not None and self.position is not None:
                 if rung_for is not None and rung_for <= self.position:
                     return  # already sent
-                page = await self.feed.events_after(after=self.position, user=self.identity.user, rung_for=rung_for)
+                page = await self.hub.feed.events_after(after=self.position, user=self.identity.user, rung_for=rung_for)
                 if page is None:
                     await self.close(code=NOT_FOUND)
                     return
@@ -212,46 +219,37 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
                 rung_for = None  # a full page: read on from the database
 
     async def _say_presence(self) -> None:
-        """Put this page's entry (again) and tell the article's sockets when who-is-here changed."""
-        item, typing = self.selected
+        """Put this page's entry (again) and tell the article's sockets who is here now."""
+        if self.identity is None:
+            return
+        connection, user, item, typing = self.presence_entry()
         people = await sync_to_async(presence.presence_put, thread_sensitive=False)(
-            article_id=self.article_id, connection=self.channel_name, user=self.identity.user.get_username(),
-            item=item, typing=typing,
+            article_id=self.article_id, connection=connection, user=user, item=item, typing=typing
         )
-        if people != self.people_sent:
-            await self.channel_layer.group_send(article_group(self.article_id), {"type": PRESENCE, "people": people})
+        await self.hub.say_presence(people)
 
-    async def _send_people(self, people: list) -> None:
+    def presence_entry(self) -> tuple[str, str, int | None, bool]:
+        """(connection, user, item, typing): what this socket says of its page (the hub's re-check)."""
+        item, typing = self.selected
+        return self.channel_name, self.identity.user.get_username(), item, typing
+
+    async def send_people(self, people: list) -> None:
+        """Tell the page who is on the article, when that changed for it (the hub's fan-out)."""
         if self.identity is not None and people != self.people_sent:
             self.people_sent = people
             await self.send_json({"type": "presence", "people": people})
 
-    def _groups(self) -> list[str]:
-        return [article_group(self.article_id), *self.identity.groups]
-
-    async def _join_groups(self) -> None:
-        for group in self._groups():
-            await self.channel_layer.group_add(group, self.channel_name)
-
-    async def _recheck_forever(self) -> None:
-        # Presence must be said again well within its time to live.
-        interval = min(settings.DESK_PUSH_RECHECK_SECONDS, settings.PRESENCE_TTL_SECONDS / 3)
-        await asyncio.sleep(random.uniform(0.5, 1.0) * interval)  # noqa: S311 - spreads sockets opened together
-        while self.identity is not None:
-            try:
-                checked = await database_sync_to_async(identity_still_valid)(self.identity)
-                if isinstance(checked, int):
-                    await self.close(code=checked)
-                    return
-                self.identity = checked
-                await self._join_groups()
-                await self.catch_up()
-                await self._say_presence()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the database or Redis is away: try at the next tick
-                logger.warning("live desk: re-check of article %s failed", self.article_id, exc_info=True)
-            await asyncio.sleep(interval)
+    async def check_identity(self) -> None:
+        """Read the login and roles again (the hub's re-check); close the socket if they are gone."""
+        if self.identity is None:
+            return
+        checked = await database_sync_to_async(identity_still_valid)(self.identity)
+        if self.identity is None:
+            return  # closed meanwhile
+        if isinstance(checked, int):
+            await self.close(code=checked)
+        else:
+            self.identity = checked
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
         with contextlib.suppress(Exception):  # the other end may be gone already

@@ -27,8 +27,9 @@ from annotations.api.serializers.events import DeskEventSerializer
 from annotations.models import Article, DeskEvent
 from annotations.selectors.events import article_events_scan, events_visible
 
-# Events kept per article; older ones are read from the database by whoever still needs them.
-KEPT = 1_000
+# Events kept per article (a catch-up page's worth); older ones are read from the database by
+# whoever still needs them.
+KEPT = 200
 
 
 @dataclass
@@ -61,8 +62,8 @@ class ArticleFeed:
 
     def leave(self) -> None:
         self.sockets -= 1
-        if self.sockets <= 0:
-            self._feeds.pop(self.article_id, None)
+        if self.sockets <= 0 and self._feeds.get(self.article_id) is self:
+            del self._feeds[self.article_id]
 
     async def events_after(
         self, *, after: int, user: AbstractBaseUser, rung_for: int | None
@@ -87,6 +88,21 @@ class ArticleFeed:
             scanned_visible = scanned
         events = [shown.get(event.position) or self._show(event) for event in scanned_visible]
         return events, scanned[-1].position, more
+
+    async def read_new(self, *, after: int) -> int | None:
+        """Read from the database whatever is newer than the feed holds (or than ``after``, for
+        sockets behind it), for the hub's re-check. Returns the position through which the feed
+        now holds the whole log, for the sockets to catch up to, or None if the article is gone."""
+        async with self.lock:
+            run = self.run
+            start = run.top if run is not None and run.floor <= after else after
+            while True:
+                if not await database_sync_to_async(self._read)(start):
+                    return None
+                if not self._last_more:
+                    return self.run.top if self.run is not None else start
+                start = self._last_read[-1].position  # a full page: the run stays; read on
+                self.run = None
 
     def _read(self, after: int) -> bool:
         article = Article.objects.only("id", "blind_review", "published_at").filter(pk=self.article_id).first()

@@ -23,10 +23,15 @@ logger = logging.getLogger(__name__)
 DOORBELL = "desk.doorbell"  # {"position": P}: the article has events up to P
 PRESENCE = "desk.presence"  # {"people": [...]}: who is on the article now
 REVOKED = "desk.revoked"  # the session ended or the token was deleted: close the socket
+RECHECK = "desk.recheck"  # the user's roles or account changed: check the login again now
 
 
 def article_group(article_id: int) -> str:
     return f"article.{int(article_id)}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{int(user_id)}"
 
 
 def _digest(secret: str) -> str:
@@ -72,43 +77,56 @@ def send_to_groups(messages: list[tuple[str, dict[str, Any]]]) -> None:
 
 
 class _Ringer:
-    """A daemon thread with an event loop and one task sending what is queued, oldest first."""
+    """A daemon thread with an event loop and one task sending what is waiting.
 
-    MAX_WAITING = 10_000  # doorbells held while Redis is slow or away; beyond, dropped (and caught up)
+    Only the newest doorbell of each group waits (a doorbell says "up to P", so a later one
+    stands for the earlier): while Redis is slow or away the backlog is one message per group,
+    and the first sends after it is back are the current ones, not stale ones queued before.
+    """
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.queue: asyncio.Queue | None = None
+        self.waiting: dict[str, dict[str, Any]] = {}
+        self.wake: asyncio.Event | None = None
+        self.failures = 0
         ready = threading.Event()
         threading.Thread(target=self._run, args=(ready,), name="live-desk-ringer", daemon=True).start()
         ready.wait(5)
 
     def _run(self, ready: threading.Event) -> None:
         asyncio.set_event_loop(self.loop)
-        self.queue = asyncio.Queue(self.MAX_WAITING)
+        self.wake = asyncio.Event()
         self.loop.create_task(self._send_forever())
         ready.set()
         self.loop.run_forever()
 
     def ring(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
-        self.loop.call_soon_threadsafe(self._enqueue, messages)
+        self.loop.call_soon_threadsafe(self._hold, messages)
 
-    def _enqueue(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
-        try:
-            self.queue.put_nowait(messages)
-        except asyncio.QueueFull:
-            logger.warning("live desk: %d doorbells waiting; dropping one (pages catch up)", self.MAX_WAITING)
+    def _hold(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        for group, message in messages:
+            self.waiting[group] = message
+        self.wake.set()
 
     async def _send_forever(self) -> None:
         layer = get_channel_layer()
         while True:
-            messages = await self.queue.get()
-            try:
-                for group, message in messages:
+            await self.wake.wait()
+            self.wake.clear()
+            while self.waiting:
+                group, message = next(iter(self.waiting.items()))
+                try:
                     await layer.group_send(group, message)
-            except Exception:  # Redis away: the pages' re-check reads what this would have rung
-                logger.warning("live desk: could not ring %d group(s); pages catch up from the database",
-                               len(messages), exc_info=True)
+                except Exception:  # Redis away: the pages' re-check reads what this would have rung
+                    self.failures += 1
+                    if self.failures in (1, 10, 100) or self.failures % 1000 == 0:
+                        logger.warning("live desk: could not ring (%d times); pages catch up from the database",
+                                       self.failures, exc_info=True)
+                    await asyncio.sleep(1)
+                    continue  # the newest doorbell of that group is still waiting
+                self.failures = 0
+                if self.waiting.get(group) is message:
+                    del self.waiting[group]
 
 
 _ringers: dict[int, _Ringer] = {}

@@ -82,6 +82,33 @@ def presence_put(*, article_id: int, connection: str, user: str, item: int | Non
         return []
 
 
+def presence_put_many(*, article_id: int, entries: list[tuple[str, str, int | None, bool]]) -> list[Entry]:
+    """Say again, in one round trip, that each ``(connection, user, item, typing)`` is on the
+    article (a process's re-check for all its sockets there); returns who is on it now."""
+    now = time.time()
+    fresh_entries = {conn: {"user": user, "item": item, "typing": typing, "seen": now}
+                     for conn, user, item, typing in entries}
+    client = _redis()
+    if client is None:
+        with _memory_lock:
+            held = _memory.setdefault(article_id, {})
+            held.update(fresh_entries)
+            fresh, stale = _fresh(held, now)
+            for conn in stale:
+                del held[conn]
+        return _shown(fresh)
+    key = _KEY.format(article=int(article_id))
+    try:
+        pipe = client.pipeline(transaction=False)
+        pipe.hset(key, mapping={conn: json.dumps(entry) for conn, entry in fresh_entries.items()})
+        pipe.expire(key, settings.PRESENCE_TTL_SECONDS * 2)
+        pipe.hgetall(key)
+        return _shown(_expire(client, key, pipe.execute()[-1]))
+    except redis.RedisError:
+        logger.warning("presence: Redis unavailable, article %s shows no one", article_id, exc_info=True)
+        return []
+
+
 def presence_drop(*, article_id: int, connection: str) -> list[Entry]:
     """``connection`` has left the article (its socket closed); returns who is on it now."""
     client = _redis()

@@ -126,6 +126,9 @@ def desk_events_sequence() -> int:
     if newest:
         # After the numbering committed (at once outside a transaction): a socket rung before
         # would read the database too early and wait for its re-check.
-        doorbells = [(article_group(article), {"type": DOORBELL, "position": pos}) for article, pos in newest.items()]
+        doorbells = [
+            (article_group(article), {"type": DOORBELL, "article": article, "position": pos})
+            for article, pos in newest.items()
+        ]
         transaction.on_commit(lambda: send_to_groups(doorbells), robust=True)
     return numbered
