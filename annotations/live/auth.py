@@ -4,7 +4,7 @@ Two ways in, as on the API:
 
 - **Session** (the review page): the login cookie, read by Channels' session and auth
   middleware. A browser sends cookies to a socket whatever page opened it, so a session socket
-  needs an ``Origin`` header naming an allowed host (``ALLOWED_HOSTS``, or an origin in
+  needs an ``Origin`` header that is this site (the socket's own origin, or one listed in
   ``CSRF_TRUSTED_ORIGINS``): a page on another site cannot open one in the user's name.
 - **Token** (API clients): ``Authorization: Token <key>``, as the API takes it. No cookie is
   involved, so no origin is asked for (a browser cannot set that header on a socket).
@@ -28,7 +28,7 @@ from django.http.request import validate_host
 from django.utils.crypto import constant_time_compare
 from rest_framework.authtoken.models import Token
 
-from annotations.live.groups import REVOKED, send_to_groups, session_group, token_group
+from annotations.live.groups import RECHECK, REVOKED, send_to_groups, session_group, token_group, user_group
 from factcheck.roles import VIEWER, user_has_role
 
 # Close codes the page and API clients act on (4000-4999 are the application's).
@@ -48,10 +48,12 @@ class SocketIdentity:
 
     @property
     def groups(self) -> list[str]:
-        """The groups that carry this credential's revocation."""
+        """The groups that carry this credential's revocation, and its user's changes."""
         if self.token_key:
-            return [token_group(self.token_key)]
-        return [session_group(self.session_key)] if self.session_key else []
+            credential = [token_group(self.token_key)]
+        else:
+            credential = [session_group(self.session_key)] if self.session_key else []
+        return [*credential, user_group(self.user.pk)]
 
 
 def _header(scope: dict, name: bytes) -> str | None:
@@ -61,17 +63,20 @@ def _header(scope: dict, name: bytes) -> str | None:
     return None
 
 
-def origin_allowed(origin: str | None) -> bool:
-    """Whether a session socket's ``Origin`` is this site's (its host allowed, or trusted as a whole)."""
-    if not origin:
+def origin_allowed(origin: str | None, host: str | None) -> bool:
+    """Whether a session socket's ``Origin`` is this site: the same scheme-less origin as the
+    socket's own ``Host`` (one server for pages and sockets), or one listed in
+    ``CSRF_TRUSTED_ORIGINS`` (pages served from another port or host, e.g. docker-compose's
+    gunicorn on 8000 beside the push service on 8001). A host name alone is not enough: another
+    port of the same host is another site's page that would carry the user's cookie."""
+    if not origin or origin == "null":
         return False
     if origin in settings.CSRF_TRUSTED_ORIGINS:
         return True
     parsed = urlparse(origin)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or not host:
         return False
-    host = parsed.hostname if ":" not in parsed.hostname else f"[{parsed.hostname}]"
-    return validate_host(host, settings.ALLOWED_HOSTS)
+    return parsed.netloc.lower() == host.lower() and validate_host(parsed.hostname or "", settings.ALLOWED_HOSTS)
 
 
 def socket_identity(scope: dict) -> SocketIdentity | int:
@@ -92,7 +97,7 @@ def socket_identity(scope: dict) -> SocketIdentity | int:
         user = scope.get("user")
         if user is None or not user.is_authenticated:
             return NOT_AUTHENTICATED
-        if not origin_allowed(_header(scope, b"origin")):
+        if not origin_allowed(_header(scope, b"origin"), _header(scope, b"host")):
             return FORBIDDEN
         user = get_user_model().objects.get(pk=user.pk)  # a real instance, not the lazy scope one
         identity = SocketIdentity(user=user, session_key=scope["session"].session_key)
@@ -134,6 +139,13 @@ def session_ended(session_key: str | None) -> None:
     """Close every socket opened under this login session (logout)."""
     if session_key:
         send_to_groups([(session_group(session_key), {"type": REVOKED})])
+
+
+def users_changed(user_ids) -> None:
+    """Have these users' sockets check their login and roles now (a role added or removed, an
+    account deactivated): blind mode must not wait for the periodic re-check to know an editor
+    became a reviewer."""
+    send_to_groups([(user_group(user_id), {"type": RECHECK}) for user_id in user_ids])
 
 
 def token_revoked(token_key: str) -> None:

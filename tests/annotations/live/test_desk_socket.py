@@ -47,8 +47,8 @@ def token_of(user) -> str:
     return Token.objects.get_or_create(user=user)[0].key
 
 
-async def open_socket(article_id, *, token=None, session=None, origin="http://testserver"):
-    headers = []
+async def open_socket(article_id, *, token=None, session=None, origin="http://localhost:8000", host="localhost:8000"):
+    headers = [(b"host", host.encode())]
     if token:
         headers.append((b"authorization", f"Token {token}".encode()))
     if session:
@@ -210,10 +210,12 @@ def test_an_unknown_article_is_closed_4404(reviewer):
     run(scenario)
 
 
-@pytest.mark.parametrize("origin", [None, "http://evil.example", "null", "file://"])
+@pytest.mark.parametrize(
+    "origin", [None, "http://evil.example", "null", "file://", "http://localhost:9999", "http://localhost"]
+)
 @pytest.mark.attack(
     "Desk socket",
-    "cross-site WebSocket hijacking: the user's cookie from another Origin (or none, null, file://)",
+    "cross-site WebSocket hijacking: the user's cookie from another Origin (another site or port, none, null)",
     "closed 4403 before anything is read or sent",
 )
 def test_a_session_socket_from_another_origin_or_none_is_closed_4403(article, reviewer, origin):
@@ -238,6 +240,22 @@ def test_a_session_socket_from_the_sites_origin_follows_and_is_closed_4401_at_lo
         await next_of(socket, "presence")
         await off_loop(client.logout)  # user_logged_out: its sockets are told at once
         assert await close_code(socket) == 4401
+
+    run(scenario)
+
+
+def test_a_session_socket_from_a_trusted_origin_on_another_port_is_accepted(article, reviewer, settings):
+    """docker-compose: pages from gunicorn on 8000, sockets on the push service's 8001."""
+    settings.CSRF_TRUSTED_ORIGINS = ["http://localhost:8000"]
+    session = session_cookie(reviewer)
+
+    async def scenario():
+        socket = await open_socket(article.pk, session=session, origin="http://localhost:8000", host="localhost:8001")
+        await follow(socket)
+        assert (await next_of(socket, "presence"))["people"] == [{"user": "reviewer", "item": None, "typing": False}]
+        await socket.disconnect()
+        refused = await open_socket(article.pk, session=session, origin="http://localhost:8002", host="localhost:8001")
+        assert await close_code(refused) == 4403
 
     run(scenario)
 
@@ -562,3 +580,48 @@ def test_the_feed_answers_exactly_as_the_database_would_for_any_reader_and_posit
 
     run(scenario)
     feed.leave()
+
+
+@pytest.mark.attack(
+    "Desk socket",
+    "an editor demoted to reviewer keeps a blind article's socket open",
+    "checked again at once: from then on told no others' verdicts",
+)
+def test_a_role_change_is_applied_to_open_sockets_at_once_not_at_the_next_recheck(claim, editor, settings):
+    settings.DESK_PUSH_RECHECK_SECONDS = 60
+    article = claim.revision.article
+    article.blind_review = True
+    article.save(update_fields=["blind_review"])
+    alice_api = _client_for(UserFactory(username="alice", role="reviewer"))
+    token = token_of(editor)
+
+    async def scenario():
+        socket = await open_socket(article.pk, token=token, origin=None)
+        await follow(socket)
+        await next_of(socket, "presence")  # joined its groups
+
+        def demote():
+            from django.contrib.auth.models import Group
+
+            editor.groups.set([Group.objects.get(name="reviewer")])
+
+        await off_loop(demote)
+        await asyncio.sleep(0.5)  # the recheck it was rung for
+        assert (await off_loop(review_post, alice_api, claim, "disputed")).status_code == 201
+        moved_on = await next_of(socket, "events")
+        assert moved_on["events"] == [], "a reviewer now: alice's verdict is not theirs to see"
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_socket_sending_more_than_20_frames_a_second_is_closed_4429(article, editor):
+    token = token_of(editor)
+
+    async def scenario():
+        socket = await open_socket(article.pk, token=token, origin=None)
+        for _ in range(25):
+            await socket.send_json_to({"type": "ping"})
+        assert await close_code(socket) == 4429
+
+    run(scenario)
