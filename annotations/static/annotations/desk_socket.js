@@ -14,6 +14,10 @@
 
   const FINAL_CODES = new Set([4401, 4403, 4404, 4429]);
   const MAX_DELAY_MS = 30000;
+  // A connection a proxy dropped without a word stays "open": a ping this often, answered
+  // within the second figure, tells; none answered, the socket is closed and opened again.
+  const PING_MS = 25000;
+  const PONG_WITHIN_MS = 10000;
 
   /**
    * Open the socket at ``url``. ``position()`` is the last position the page holds;
@@ -26,6 +30,14 @@
     let retry = null;
     let stopped = false;
     let presence = { type: "presence", item: null, typing: false };
+    let pinger = null;
+    let pongDue = null;
+
+    function stopPinging() {
+      window.clearInterval(pinger);
+      window.clearTimeout(pongDue);
+      pinger = pongDue = null;
+    }
 
     function connect() {
       retry = null;
@@ -36,23 +48,35 @@
         scheduleRetry();
         return;
       }
-      socket.addEventListener("open", () => {
-        failures = 0;
-        socket.send(JSON.stringify({ type: "follow", after: position() }));
-        socket.send(JSON.stringify(presence));
+      const opened = socket;
+      opened.addEventListener("open", () => {
+        opened.send(JSON.stringify({ type: "follow", after: position() }));
+        opened.send(JSON.stringify(presence));
+        pinger = window.setInterval(() => {
+          if (opened.readyState !== WebSocket.OPEN) return;
+          opened.send(JSON.stringify({ type: "ping" }));
+          if (!pongDue) pongDue = window.setTimeout(() => opened.close(), PONG_WITHIN_MS);
+        }, PING_MS);
         onOpen();
       });
-      socket.addEventListener("message", (message) => {
+      opened.addEventListener("message", (message) => {
+        // Only a socket the server talks to counts as up: one accepted then closed at once (the
+        // server's database or Redis away) keeps backing off.
+        failures = 0;
         let data;
         try {
           data = JSON.parse(message.data);
         } catch (error) {
           return; // not ours to read
         }
-        if (data.type === "events") onEvents(data);
+        if (data.type === "pong") {
+          window.clearTimeout(pongDue);
+          pongDue = null;
+        } else if (data.type === "events") onEvents(data);
         else if (data.type === "presence") onPresence(data.people || []);
       });
-      socket.addEventListener("close", (event) => {
+      opened.addEventListener("close", (event) => {
+        stopPinging();
         socket = null;
         if (stopped) return;
         if (FINAL_CODES.has(event.code)) {
@@ -90,6 +114,7 @@
       /** Close for good (tests, and a page going away closes it anyway). */
       close() {
         stopped = true;
+        stopPinging();
         if (retry) window.clearTimeout(retry);
         if (socket) socket.close(1000);
       },

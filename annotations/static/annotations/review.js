@@ -34,6 +34,7 @@
     applying: Promise.resolve(), // pushed events are applied one batch after the other
     pushFailed: false, // a pushed batch could not be applied: the next tick catches up by polling
     people: [], // others on this article now: [{user, item, typing}]
+    socketStopped: null, // the close code that stopped the socket for good (4401: logged out), or null
     typingTimer: null,
   };
   const STAY_KEY = "factcheck.stayAfterVerdict";
@@ -1155,12 +1156,17 @@
     }
     state.polling = true;
     try {
-      const { events, next } = await eventsSinceLastPoll();
-      await applyEvents(events);
-      state.position = Math.max(state.position, next); // only once applied: what failed is asked again
-      state.pushFailed = false;
+      // In turn with pushed batches, so an older answer never lands after a newer one.
+      const caughtUp = state.applying.then(async () => {
+        const { events, next } = await eventsSinceLastPoll();
+        await applyEvents(events);
+        state.position = Math.max(state.position, next); // only once applied: what failed is asked again
+        state.pushFailed = false;
+      });
+      state.applying = caughtUp.catch(() => {}); // the chain goes on whatever this one did
+      await caughtUp;
       if (!$("login-again").hidden) loggedInAgain();
-      if (state.desk) state.desk.restart(); // a socket stopped by a logout follows again
+      if (state.desk && state.socketStopped === 4401) state.desk.restart(); // logged in again: follow live
       if (state.pollFailed) {
         unsay("poll");
         say("Connected again: the page is up to date.", "ok", { background: true });
@@ -1188,24 +1194,22 @@
     $("live-state").textContent = text;
   }
 
-  /** A batch the socket pushed: applied after the one before it, as a poll's would be. */
+  /** A batch the socket pushed: applied after the one before it, as a poll's would be.
+   * While an earlier batch failed, pushes are not applied and move nothing: the next tick's
+   * catch-up call reads from the last position applied, the failed batch included. */
   function onPushed({ events, next }) {
     state.applying = state.applying.then(async () => {
+      if (state.pushFailed) return;
       const fresh = events.filter((event) => event.position > state.position);
       if (!fresh.length && next <= state.position) return;
-      if (!fresh.length) {
-        // Only changes hidden from this reader (blind mode): the progress counts may have moved.
-        state.position = next;
-        await loadProgress();
-        return;
-      }
       try {
-        await applyEvents(fresh);
+        if (fresh.length) await applyEvents(fresh);
+        else await loadProgress(); // only changes hidden from this reader (blind mode): counts may move
         state.position = Math.max(state.position, next);
       } catch (error) {
-        state.pushFailed = true; // the next tick reads them again with the catch-up call
+        state.pushFailed = true;
         if (error.loggedOut) showLoginAgain(state.selectedId);
-        say("Could not refresh: " + error.message, "error", { background: true, about: "poll" });
+        say("Could not refresh: " + (error.message || error), "error", { background: true, about: "poll" });
       }
     });
   }
@@ -1218,6 +1222,7 @@
       onEvents: onPushed,
       onPresence: renderPresence,
       onOpen: () => {
+        state.socketStopped = null;
         setLiveState("live", "Live");
         if (state.pollFailed) {
           state.pollFailed = false;
@@ -1227,6 +1232,7 @@
       },
       onDown: () => setLiveState("down", `Reconnecting… changes are read every ${config.pollSeconds} s meanwhile`),
       onStopped: (code) => {
+        state.socketStopped = code;
         setLiveState("down", `Not live: changes are read every ${config.pollSeconds} s`);
         if (code === 4401) {
           showLoginAgain(state.selectedId);
@@ -1360,6 +1366,7 @@
       return;
     }
     openSocket();
+    sayPresence(false); // the item opened from "My queue" or a kept draft, before the socket existed
     setInterval(poll, Math.max(1, config.pollSeconds) * 1000);
   }
 
