@@ -59,27 +59,7 @@ def _shown(entries: dict[str, Entry]) -> list[Entry]:
 
 def presence_put(*, article_id: int, connection: str, user: str, item: int | None, typing: bool) -> list[Entry]:
     """Say (again) that ``connection`` is on the article; returns who is on it now."""
-    entry = {"user": user, "item": item, "typing": typing, "seen": time.time()}
-    client = _redis()
-    if client is None:
-        with _memory_lock:
-            entries = _memory.setdefault(article_id, {})
-            entries[connection] = entry
-            fresh, stale = _fresh(entries, entry["seen"])
-            for conn in stale:
-                del entries[conn]
-        return _shown(fresh)
-    key = _KEY.format(article=int(article_id))
-    try:
-        pipe = client.pipeline(transaction=False)
-        pipe.hset(key, connection, json.dumps(entry))
-        pipe.expire(key, settings.PRESENCE_TTL_SECONDS * 2)
-        pipe.hgetall(key)
-        raw = pipe.execute()[-1]
-        return _shown(_expire(client, key, raw))
-    except redis.RedisError:
-        logger.warning("presence: Redis unavailable, article %s shows no one", article_id, exc_info=True)
-        return []
+    return presence_put_many(article_id=article_id, entries=[(connection, user, item, typing)])
 
 
 def presence_put_many(*, article_id: int, entries: list[tuple[str, str, int | None, bool]]) -> list[Entry]:

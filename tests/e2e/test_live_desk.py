@@ -18,7 +18,8 @@ from annotations.models import ExtractionJob, Item
 from annotations.services.items import comment_add
 from annotations.services.review import review_submit
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_review_page import BODY, SENTENCE_1, SENTENCE_2, _item, _reviewer
+from tests.e2e.test_review_page import BODY, SENTENCE_1, SENTENCE_2, _item, _pick, _reviewer
+from tests.e2e.test_review_polling import _record_requests
 from tests.factories import article_with_revision
 from tests.support.asgi_server import AsgiLiveServer
 
@@ -72,17 +73,6 @@ def _open_live(page, article) -> None:
     page.goto(f"/review/articles/{article.pk}/")
     expect(page.locator("body[data-ready='1']")).to_be_attached()
     expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
-
-
-def _pick(page, item: Item) -> None:
-    page.locator(f"[data-item-start~='{item.pk}']").first.click()
-    expect(page.locator("#item-title")).to_have_text(re.compile(rf"{item.pk}$"))
-
-
-def _record_requests(page) -> list[str]:
-    seen: list[str] = []
-    page.on("request", lambda request: seen.append(re.sub(r"^https?://[^/]+", "", request.url)))
-    return seen
 
 
 def test_a_verdict_in_one_context_appears_in_the_other_within_a_second_without_polling(desk_page, article):
