@@ -78,6 +78,8 @@ class _ProcessChannel:
             except asyncio.CancelledError:
                 raise
             except Exception:  # Redis away: wait for it, then rejoin every group it forgot
+                if asyncio.current_task().cancelling():
+                    raise  # being stopped: the layer turned the cancellation into an error
                 logger.warning("live desk: this process's channel cannot receive; retrying", exc_info=True)
                 await self._rejoin_when_back()
                 continue
@@ -99,6 +101,13 @@ class _ProcessChannel:
             for hub in list(self.hubs.values()):
                 hub.spawn(hub.recheck_once(identities=False))
             return
+
+
+    def stop(self) -> None:
+        """No article left to follow here: stop receiving (a new socket starts a new channel)."""
+        self.task.cancel()
+        if _channels.get(id(self.loop)) is self:
+            del _channels[id(self.loop)]
 
 
 _channels: dict[int, _ProcessChannel] = {}
@@ -146,6 +155,8 @@ class ArticleHub:
         self.feed.leave()
         with contextlib.suppress(Exception):  # the layer may be why the socket closed
             await self.channel.layer.group_discard(self.group, self.channel.name)
+        if not self.channel.hubs:
+            self.channel.stop()
 
     # --- What the layer brings ------------------------------------------------------------
 
