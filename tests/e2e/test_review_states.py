@@ -184,11 +184,26 @@ def test_the_failed_state_and_the_log_in_again_notice_are_clean_for_axe(new_page
     assert _axe_violations(page) == []
 
 
-def test_logging_in_again_in_another_tab_clears_the_logged_out_notice_and_the_kept_verdict_saves(
-    new_page, live_server
-):
+def _log_in_again_elsewhere(page, user, live_server) -> None:
+    """The user logs in again in another tab: this tab's cookies get the new session."""
     from django.test import Client
 
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def _the_kept_verdict_saves(page, claim) -> None:
+    expect(page.locator("#status-line")).to_have_text("Logged in again: press correct to submit your kept verdict.")
+    expect(page.locator("#login-again")).to_be_hidden()
+    page.click("button[data-verdict=correct]")
+    expect(page.locator("#status-line")).to_have_text("Saved: correct.")
+    assert Review.objects.get(item=claim).rationale == "Matches the June survey."
+
+
+def test_logging_in_again_in_another_tab_clears_the_logged_out_notice_and_the_kept_verdict_saves(new_page, live_server):
     article = article_with_revision(body=BODY, title="Jobs report")
     claim = ItemFactory(revision=article.current_revision, start=BODY.index(SENTENCE), length=len(SENTENCE))
     rita = _user("rita", "reviewer")
@@ -199,14 +214,37 @@ def test_logging_in_again_in_another_tab_clears_the_logged_out_notice_and_the_ke
     page.click("button[data-verdict=correct]")
     expect(page.get_by_role("link", name="Log in again")).to_be_visible()
 
-    client = Client()  # rita logs in again elsewhere: this tab's cookies get the new session
-    client.force_login(rita)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    _log_in_again_elsewhere(page, rita, live_server)
+    _the_kept_verdict_saves(page, claim)
+
+
+def test_a_kept_verdict_put_back_by_a_late_answer_still_hears_of_the_login(new_page, live_server):
+    """The item's first reviews answer can land after a save found the session gone: it puts the
+    kept verdict back in the form, and logging in again must still clear the notice."""
+    article = article_with_revision(body=BODY, title="Jobs report")
+    claim = ItemFactory(revision=article.current_revision, start=BODY.index(SENTENCE), length=len(SENTENCE))
+    rita = _user("rita", "reviewer")
+    page = new_page(rita)
+    held = []
+
+    def hold_first_read(route):
+        if route.request.method == "GET" and not held:
+            held.append((route, route.fetch()))  # read while logged in, answered once the save has failed
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/reviews/(\?.*)?$"), hold_first_read)
+    _open(page, article, f"?item={claim.pk}")
+    page.fill("#rationale", "Matches the June survey.")
+    page.context.clear_cookies(name="sessionid")
+    page.click("button[data-verdict=correct]")
+    expect(page.get_by_role("link", name="Log in again")).to_be_visible()
+    assert len(held) == 1
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    expect(page.locator("#status-line")).to_have_text(
+        "Your unsaved verdict “correct” is back in the form: press correct to submit it."
     )
 
-    expect(page.locator("#status-line")).to_have_text("Logged in again: press correct to submit your kept verdict.")
-    expect(page.locator("#login-again")).to_be_hidden()
-    page.click("button[data-verdict=correct]")
-    expect(page.locator("#status-line")).to_have_text("Saved: correct.")
-    assert Review.objects.get(item=claim).rationale == "Matches the June survey."
+    _log_in_again_elsewhere(page, rita, live_server)
+    _the_kept_verdict_saves(page, claim)

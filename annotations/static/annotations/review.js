@@ -172,7 +172,8 @@
   function loggedInAgain() {
     $("login-again").hidden = true;
     const draft = state.selectedId && draftFor(state.selectedId);
-    if ($("status-line").dataset.about !== "session") return;
+    // The kept draft may have been put back in the form meanwhile: its line now says the session is back.
+    if (!["session", "draft"].includes($("status-line").dataset.about)) return;
     if (draft) say(`Logged in again: press ${draft.verdict} to submit your kept verdict.`, "", { about: "draft" });
     else unsay("session");
   }
