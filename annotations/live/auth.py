@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth import get_user, get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.http.request import validate_host
-from django.utils.crypto import constant_time_compare
 from rest_framework.authtoken.models import Token
 
 from annotations.live.groups import RECHECK, REVOKED, send_to_groups, session_group, token_group, user_group
@@ -87,12 +87,10 @@ def socket_identity(scope: dict) -> SocketIdentity | int:
     authorization = _header(scope, b"authorization")
     if authorization is not None:
         keyword, _, key = authorization.partition(" ")
-        if keyword.lower() != "token" or not key.strip():
+        user = _token_user(key.strip()) if keyword.lower() == "token" and key.strip() else None
+        if user is None:
             return NOT_AUTHENTICATED
-        token = Token.objects.select_related("user").filter(key=key.strip()).first()
-        if token is None or not token.user.is_active:
-            return NOT_AUTHENTICATED
-        identity = SocketIdentity(user=token.user, token_key=token.key)
+        identity = SocketIdentity(user=user, token_key=key.strip())
     else:
         user = scope.get("user")
         if user is None or not user.is_authenticated:
@@ -107,32 +105,26 @@ def socket_identity(scope: dict) -> SocketIdentity | int:
 def identity_still_valid(identity: SocketIdentity) -> SocketIdentity | int:
     """The identity read again (its user's roles fresh), or the close code. Sync: call off the loop.
 
-    Re-reads the credential and the user's roles: a session that ended or expired, a token
-    deleted (or given to another user), a user deactivated or stripped of their role.
+    Re-reads the credential as a request would: the token and its user, or the session through
+    Django's own ``get_user`` (expiry, the backend, a password change since the login, an inactive
+    user), then the user's roles.
     """
-    user = get_user_model().objects.filter(pk=identity.user.pk, is_active=True).first()
-    if user is None:
-        return NOT_AUTHENTICATED
     if identity.token_key:
-        if not Token.objects.filter(key=identity.token_key, user_id=user.pk).exists():
-            return NOT_AUTHENTICATED
-    elif not _session_holds(identity.session_key, user):
+        user = _token_user(identity.token_key)
+    else:
+        session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=identity.session_key)
+        user = get_user(SimpleNamespace(session=session))
+    if user is None or not user.is_authenticated or user.pk != identity.user.pk:
         return NOT_AUTHENTICATED
     if not user_has_role(user, VIEWER):
         return FORBIDDEN
     return SocketIdentity(user=user, session_key=identity.session_key, token_key=identity.token_key)
 
 
-def _session_holds(session_key: str | None, user: AbstractBaseUser) -> bool:
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
-    if not session_key or not store.exists(session_key):
-        return False
-    data = store.load()  # an expired session loads empty
-    if str(data.get(SESSION_KEY)) != str(user.pk) or BACKEND_SESSION_KEY not in data:
-        return False
-    # As Django's own login check: a password change ends the sessions made before it.
-    session_hash = data.get(HASH_SESSION_KEY)
-    return bool(session_hash) and constant_time_compare(session_hash, user.get_session_auth_hash())
+def _token_user(key: str) -> AbstractBaseUser | None:
+    """The active user of an API token, in one query; None for no such token."""
+    token = Token.objects.select_related("user").filter(key=key).first()
+    return token.user if token is not None and token.user.is_active else None
 
 
 def session_ended(session_key: str | None) -> None:

@@ -280,6 +280,25 @@ def test_deleting_a_token_closes_its_sockets_4401(article, reviewer):
     run(scenario)
 
 
+def test_a_password_change_closes_the_sessions_sockets_4401(article, reviewer):
+    """As Django ends the sessions made before a password change, their sockets close."""
+    session = session_cookie(reviewer)
+
+    async def scenario():
+        socket = await open_socket(article.pk, session=session)
+        await follow(socket)
+        await next_of(socket, "presence")
+
+        def change_password():
+            reviewer.set_password("a new one, long enough")
+            reviewer.save()
+
+        await off_loop(change_password)
+        assert await close_code(socket) == 4401
+
+    run(scenario)
+
+
 @pytest.mark.attack("Desk socket", "keep a socket open after losing the desk role", "closed 4403 at the next re-check")
 def test_a_role_removed_is_closed_4403_at_the_next_recheck(article, reviewer, settings):
     settings.DESK_PUSH_RECHECK_SECONDS = 0.2
