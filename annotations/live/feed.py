@@ -41,29 +41,13 @@ class _Run:
 
 
 class ArticleFeed:
-    """The recent events of one article for this process's sockets (one per article, shared)."""
-
-    _feeds: dict[int, ArticleFeed] = {}
+    """The recent events of one article for this process's sockets (its hub holds the one feed)."""
 
     def __init__(self, article_id: int) -> None:
         self.article_id = article_id
         self.article: Article | None = None  # its blind mode and publication, read with the last rows
         self.run: _Run | None = None
         self.lock = asyncio.Lock()
-        self.sockets = 0
-        self._last_read: list[DeskEvent] = []  # the last database read's rows, and whether it was full
-        self._last_more = False
-
-    @classmethod
-    def join(cls, article_id: int) -> ArticleFeed:
-        feed = cls._feeds.get(article_id) or cls._feeds.setdefault(article_id, cls(article_id))
-        feed.sockets += 1
-        return feed
-
-    def leave(self) -> None:
-        self.sockets -= 1
-        if self.sockets <= 0 and self._feeds.get(self.article_id) is self:
-            del self._feeds[self.article_id]
 
     async def events_after(
         self, *, after: int, user: AbstractBaseUser, rung_for: int | None
@@ -76,9 +60,10 @@ class ArticleFeed:
             if rung_for is not None and run is not None and run.floor <= after and rung_for <= run.top:
                 scanned, more = [event for event in run.events if event.position > after], False
             else:
-                if not await database_sync_to_async(self._read)(after):
+                read = await database_sync_to_async(self._read)(after)
+                if read is None:
                     return None
-                scanned, more = self._last_read, self._last_more  # as the database answered
+                scanned, more = read  # as the database answered
             article, shown = self.article, self.run.shown if self.run is not None else {}
         if not scanned:
             return [], after, False
@@ -97,23 +82,26 @@ class ArticleFeed:
             run = self.run
             start = run.top if run is not None and run.floor <= after else after
             while True:
-                if not await database_sync_to_async(self._read)(start):
+                read = await database_sync_to_async(self._read)(start)
+                if read is None:
                     return None
-                if not self._last_more:
+                scanned, more = read
+                if not more:
                     return self.run.top if self.run is not None else start
-                start = self._last_read[-1].position  # a full page: the run stays; read on
+                start = scanned[-1].position  # a full page: the run stays; read on
                 self.run = None
 
-    def _read(self, after: int) -> bool:
+    def _read(self, after: int) -> tuple[list[DeskEvent], bool] | None:
+        """One database read after ``after``: its rows and whether the page was full (more may
+        follow), kept in the run when complete; None when the article is gone."""
         article = Article.objects.only("id", "blind_review", "published_at").filter(pk=self.article_id).first()
         if article is None:
-            return False
+            return None
         self.article = article
         limit = settings.DESK_EVENTS_PAGE_SIZE
         scanned = article_events_scan(article_id=self.article_id, after=after, limit=limit)
-        self._last_read, self._last_more = scanned, len(scanned) == limit
-        if self._last_more:
-            return True  # a partial read says nothing of what follows it: the run stays as it was
+        if len(scanned) == limit:
+            return scanned, True  # a partial read says nothing of what follows it: the run stays as it was
         top = scanned[-1].position if scanned else after
         run = self.run
         if run is not None and run.floor <= after <= run.top:
@@ -129,7 +117,7 @@ class ArticleFeed:
             for event in dropped:
                 run.shown.pop(event.position, None)
         self.run = run
-        return True
+        return scanned, False
 
     @staticmethod
     def _show(event: DeskEvent) -> dict[str, Any]:

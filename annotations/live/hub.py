@@ -30,6 +30,7 @@ from django.conf import settings
 from redis.exceptions import RedisError
 
 from annotations.live import presence
+from annotations.live.auth import NOT_FOUND
 from annotations.live.feed import ArticleFeed
 from annotations.live.groups import DOORBELL, PRESENCE, article_group
 
@@ -129,7 +130,7 @@ class ArticleHub:
         self.channel = channel
         self.group = article_group(article_id)
         self.sockets: set[Socket] = set()
-        self.feed = ArticleFeed.join(article_id)
+        self.feed = ArticleFeed(article_id)
         self.people: list | None = None  # the newest presence list heard
         self.people_flush: asyncio.TimerHandle | None = None
         self.tasks: set[asyncio.Task] = set()
@@ -152,7 +153,6 @@ class ArticleHub:
             return
         del self.channel.hubs[self.article_id]
         self.recheck.cancel()
-        self.feed.leave()
         with contextlib.suppress(Exception):  # the layer may be why the socket closed
             await self.channel.layer.group_discard(self.group, self.channel.name)
         if not self.channel.hubs:
@@ -211,7 +211,7 @@ class ArticleHub:
             top = await self.feed.read_new(after=min(socket.position for socket in sockets))
             if top is None:
                 for socket in list(self.sockets):
-                    self.spawn(socket.close(code=4404))
+                    self.spawn(socket.close(code=NOT_FOUND))
                 return
             for socket in sockets:
                 self.spawn(socket.catch_up(rung_for=top))

@@ -573,7 +573,7 @@ def test_the_feed_answers_exactly_as_the_database_would_for_any_reader_and_posit
     from annotations.selectors.events import article_events_after
 
     rng = random.Random(7)
-    feed = ArticleFeed.join(article.pk)
+    feed = ArticleFeed(article.pk)
 
     def expected(after):
         events, next_position, more = article_events_after(
@@ -602,7 +602,6 @@ def test_the_feed_answers_exactly_as_the_database_would_for_any_reader_and_posit
                 assert positions == [position for position in database[0] if position <= next_position]
 
     run(scenario)
-    feed.leave()
 
 
 @pytest.mark.attack(
