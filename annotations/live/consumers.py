@@ -62,6 +62,14 @@ MAX_FRAME_CHARS = 2_000
 MAX_FRAMES_PER_SECOND = 20
 
 
+def _admitted(scope: dict, article_id: int) -> SocketIdentity | int:
+    """Who opens the socket, or the close code (the article gone included), in one hop off the loop."""
+    identity = socket_identity(scope)
+    if not isinstance(identity, int) and not Article.objects.filter(pk=article_id).exists():
+        return NOT_FOUND
+    return identity
+
+
 class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
     """One page following one article for one reader (see the module docstring for the protocol)."""
 
@@ -90,12 +98,9 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
         self.frames, self.frames_since = 0, time.monotonic()  # frames this second (MAX_FRAMES_PER_SECOND)
         # Accepted first, so that a refusal reaches the page as a close code it can act on.
         await self.accept()
-        identity = await database_sync_to_async(socket_identity)(self.scope)
+        identity = await database_sync_to_async(_admitted)(self.scope, self.article_id)
         if isinstance(identity, int):
             await self.close(code=identity)
-            return
-        if not await database_sync_to_async(Article.objects.filter(pk=self.article_id).exists)():
-            await self.close(code=NOT_FOUND)
             return
         if self.open_sockets[identity.user.pk] >= settings.DESK_PUSH_SOCKETS_PER_USER:
             await self.close(code=TOO_MANY)
