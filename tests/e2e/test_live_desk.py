@@ -149,3 +149,25 @@ def test_a_page_that_lost_its_server_for_10_s_shows_every_change_made_meanwhile(
     expect(sams.locator("#comments")).to_contain_text("Checked with the office.")
     _pick(sams, other)
     expect(sams.locator("#reviews")).to_contain_text("rita")
+
+
+def test_a_socket_the_server_refused_says_why_and_the_page_reads_changes_instead(desk_page, article, settings):
+    settings.DESK_PUSH_SOCKETS_PER_USER = 1
+    claim = _item(article, SENTENCE_1, score=0.9)
+    rita, sam = _reviewer("rita"), _reviewer("sam")
+    ritas, ritas_second, sams = desk_page(rita), desk_page(rita), desk_page(sam)
+    _open_live(ritas, article)
+    ritas_second.goto(f"/review/articles/{article.pk}/")
+    expect(ritas_second.locator("#live-state")).to_have_text(
+        f"Not live (too many open tabs or messages): changes are read every {POLL_SECONDS:g} s"
+    )
+    _pick(ritas_second, claim)
+    requests = _record_requests(ritas_second)
+
+    _open_live(sams, article)
+    _pick(sams, claim)
+    sams.click("button[data-verdict=disputed]")
+    expect(sams.locator("#status-line")).to_have_text("Saved: disputed.")
+    expect(ritas_second.locator("#reviews")).to_contain_text("sam")
+    assert any("/events/" in path for path in requests), requests  # polled, as the line says
+    assert ritas_second.js_errors == []
