@@ -5,19 +5,21 @@ Usage (from the project root, in a training environment with scikit-learn; see
 
     nice python training/claims/train.py --data ../shared/datasets/checkworthiness
 
-The head scores a sentence from two inputs: the shared sentence encoder's unit vector
-(``workers.encoder``, 384 numbers, frozen) and the logit of the sparse model's score
-(``workers.extraction.checkworthiness``). Everything is chosen on the training split only:
+The head scores a sentence from two inputs: the claims encoder's unit vector (384 numbers,
+from ``workers/extraction/models/claims_encoder``, MiniLM fine-tuned by ``finetune.py`` on 85% of
+train) and the logit of the sparse model's score (``workers.extraction.checkworthiness``).
+Everything is chosen on the training split only, and on the 15% of it the encoder was not tuned
+on (``finetune.holdout_split``), so the head meets vectors as the encoder gives them for new text:
 
 1. out-of-fold sparse scores: the sparse model (same features, same C as shipped) is refitted
    on 4/5 of train and scores the other 1/5, five times, so the head never sees a sparse score
    of a sentence the sparse model was fitted on;
-2. the head's regularisation C by 5-fold cross-validated average precision;
+2. the head's regularisation C by 5-fold cross-validated average precision on the holdout;
 3. a Platt scaling (a, b) of the head's out-of-fold decision values, so the score is a
    calibrated 0..1 probability;
 4. the claim threshold: the calibrated score with the best out-of-fold F1 of the "Yes" class.
 
-Then the head is refitted on all of train and written as plain JSON (no pickle) with the
+Then the head is refitted on the whole holdout and written as plain JSON (no pickle) with the
 SHA-256 of the encoder model and of the sparse model it was trained against, and a SHA-256 of
 its own numbers, all checked when the engine loads it. The dev splits, when present, are scored
 once at the end for information; they take no part in any choice.
@@ -26,7 +28,6 @@ once at the end for information; they take no part in any choice.
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import sys
@@ -43,6 +44,10 @@ from sklearn.preprocessing import normalize
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_ROOT))
 
+sys.path.insert(0, str(PROJECT_ROOT / "training" / "claims"))
+
+from finetune import holdout_split, load_split  # noqa: E402
+
 from workers.encoder import load_encoder  # noqa: E402
 from workers.extraction.checkworthiness import MODEL_PATH as SPARSE_PATH  # noqa: E402
 from workers.extraction.checkworthiness import load_model, sentence_features  # noqa: E402
@@ -55,16 +60,9 @@ HEAD_C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
 DEV_SPLITS = ("dev", "official_dev", "official_devtest")
 
 
-def load_split(data_dir: Path, split: str) -> tuple[list[str], np.ndarray]:
-    """Sentences and 0/1 labels of one CheckThat! split."""
-    with open(data_dir / f"ct24_english_{split}.tsv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [row["Text"] for row in rows], np.array([row["class_label"] == "Yes" for row in rows], dtype=int)
-
-
-def embed(sentences: list[str], cache: Path | None, tag: str) -> np.ndarray:
+def embed(sentences: list[str], cache: Path | None, tag: str, folder: Path = CLAIMS_ENCODER_FOLDER) -> np.ndarray:
     """Encoder vectors of ``sentences`` (cached under ``cache`` by split and encoder version)."""
-    encoder = load_encoder(CLAIMS_ENCODER_FOLDER, threads=2)
+    encoder = load_encoder(folder, threads=2)
     path = cache / f"{tag}-{encoder.version}-{len(sentences)}.npy" if cache else None
     if path is not None and path.exists():
         return np.load(path)
@@ -114,16 +112,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="folder with ct24_english_train.tsv")
     parser.add_argument("--out", type=Path, default=HEAD_PATH, help="where to write the head JSON")
+    parser.add_argument("--encoder", type=Path, default=CLAIMS_ENCODER_FOLDER, help="the encoder's model folder")
     parser.add_argument("--cache", type=Path, default=None, help="folder to cache sentence vectors in")
     args = parser.parse_args()
     print(f"seed {SEED}, {FOLDS} folds, sparse C {SPARSE_C}, head C grid {HEAD_C_GRID}", flush=True)
 
     sentences, labels = load_split(args.data, "train")
     folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(sentences, labels))
-    vectors = embed(sentences, args.cache, "train")
     sparse_oof = out_of_fold_sparse(sentences, labels, folds)
     print(f"out-of-fold sparse model: AP {average_precision_score(labels, sparse_oof):.3f}", flush=True)
-    features = head_features(vectors, sparse_oof)
+    _, held = holdout_split(labels)  # the sentences the encoder was not tuned on
+    held_sentences = [sentences[row] for row in held]
+    features = head_features(embed(held_sentences, args.cache, "train-holdout", args.encoder), sparse_oof[held])
+    labels = labels[held]
+    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(held_sentences, labels))
+    print(f"head fitted on {len(held)} held-out train sentences", flush=True)
 
     results = []
     for regularisation in HEAD_C_GRID:
@@ -156,10 +159,11 @@ def main() -> int:
         "platt_shift": round(shift, 6),
         "threshold": round(threshold, 4),
     }
-    encoder = load_encoder(CLAIMS_ENCODER_FOLDER)
+    encoder = load_encoder(args.encoder)
     payload = {
         "format": "claims-head-1",
-        "trained_on": "CheckThat! 2024 Task 1 English, train split",
+        "trained_on": f"CheckThat! 2024 Task 1 English, train split: the {len(held)} sentences held out "
+        "from the encoder's fine-tuning (training/claims/finetune.py)",
         "made_by": "training/claims/train.py",
         "seed": SEED,
         "regularisation": regularisation,
@@ -182,7 +186,7 @@ def main() -> int:
         if not (args.data / f"ct24_english_{split}.tsv").exists():
             continue
         dev_sentences, dev_labels = load_split(args.data, split)
-        scores = shipped.score_vectors(embed(dev_sentences, args.cache, split),
+        scores = shipped.score_vectors(embed(dev_sentences, args.cache, split, args.encoder),
                                        np.array([sparse.score(s) for s in dev_sentences]))
         print(f"{split}: F1 {f1_score(dev_labels, scores >= shipped.threshold):.3f} at the shipped threshold, "
               f"AP {average_precision_score(dev_labels, scores):.3f} (sentence level, no engine rules)")

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 HEAD_PATH = Path(__file__).resolve().parent / "models" / "claims_head.json"
-# The claims head's own copy of the base all-MiniLM-L6-v2 (int8), in the shared encoder's folder
-# format and run by its runtime (``workers.encoder``): pinned here so that a new matching encoder
-# in ``workers/encoder/model`` does not silently change, or stop, claim scoring.
+# The claims encoder: all-MiniLM-L6-v2 fine-tuned on check-worthiness (``training/claims/finetune.py``,
+# int8), in the shared encoder's folder format and run by its runtime (``workers.encoder``); its own
+# folder, so that a new matching encoder in ``workers/encoder/model`` never changes claim scoring.
 CLAIMS_ENCODER_FOLDER = Path(__file__).resolve().parent / "models" / "claims_encoder"
 HEAD_FORMAT = "claims-head-1"
 HOW_TO_FIX = (
