@@ -8,18 +8,22 @@ Usage (from the project root, in a training environment with scikit-learn; see
 The head scores a sentence from two inputs: the claims encoder's unit vector (384 numbers,
 from ``workers/extraction/models/claims_encoder``, MiniLM fine-tuned by ``finetune.py`` on 85% of
 train) and the logit of the sparse model's score (``workers.extraction.checkworthiness``).
-Everything is chosen on the training split only, and on the 15% of it the encoder was not tuned
-on (``finetune.holdout_split``), so the head meets vectors as the encoder gives them for new text:
+Everything is chosen on training data only: the 15% of the CheckThat! train split the encoder was
+not tuned on (``finetune.holdout_split``), so the head meets vectors as the encoder gives them for
+new text, and the news sentences of PolNeAR *train* articles labelled here with the claims rubric
+(``news_labels.tsv``, offsets only; texts read from ``--news-text``), so that it learns what a
+newsroom calls a claim, not only what a debate's annotators did. Folds keep an article's sentences
+together.
 
 1. out-of-fold sparse scores: the sparse model (same features, same C as shipped) is refitted
    on 4/5 of train and scores the other 1/5, five times, so the head never sees a sparse score
    of a sentence the sparse model was fitted on;
-2. the head's regularisation C by 5-fold cross-validated average precision on the holdout;
+2. the head's regularisation C by 5-fold cross-validated average precision;
 3. a Platt scaling (a, b) of the head's out-of-fold decision values, so the score is a
    calibrated 0..1 probability;
 4. the claim threshold: the calibrated score with the best out-of-fold F1 of the "Yes" class.
 
-Then the head is refitted on the whole holdout and written as plain JSON (no pickle) with the
+Then the head is refitted on all of it and written as plain JSON (no pickle) with the
 SHA-256 of the encoder model and of the sparse model it was trained against, and a SHA-256 of
 its own numbers, all checked when the engine loads it. The dev splits, when present, are scored
 once at the end for information; they take no part in any choice.
@@ -28,6 +32,7 @@ once at the end for information; they take no part in any choice.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import sys
@@ -38,7 +43,7 @@ import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import normalize
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -58,6 +63,23 @@ FOLDS = 5
 SPARSE_C = 3.0  # as shipped (scripts/train_checkworthiness.py chose it by CV)
 HEAD_C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
 DEV_SPLITS = ("dev", "official_dev", "official_devtest")
+NEWS_LABELS = Path(__file__).resolve().parent / "news_labels.tsv"
+
+
+def load_news(labels_path: Path, text_dir: Path) -> tuple[list[str], np.ndarray, list[str]]:
+    """The labelled news sentences (read from their articles), their labels and their articles."""
+    with open(labels_path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
+    texts: dict[str, str] = {}
+    sentences = []
+    for row in rows:
+        if row["article"] not in texts:
+            texts[row["article"]] = (text_dir / f"{row['article']}.txt").read_text(encoding="utf-8")
+        sentence = texts[row["article"]][int(row["start"]) : int(row["end"])]
+        if not sentence.strip():
+            raise SystemExit(f"{labels_path}: no text at {row['article']} {row['start']}-{row['end']}")
+        sentences.append(sentence)
+    return sentences, np.array([int(row["label"]) for row in rows]), [row["article"] for row in rows]
 
 
 def embed(sentences: list[str], cache: Path | None, tag: str, folder: Path = CLAIMS_ENCODER_FOLDER) -> np.ndarray:
@@ -113,6 +135,10 @@ def main() -> int:
     parser.add_argument("--data", type=Path, required=True, help="folder with ct24_english_train.tsv")
     parser.add_argument("--out", type=Path, default=HEAD_PATH, help="where to write the head JSON")
     parser.add_argument("--encoder", type=Path, default=CLAIMS_ENCODER_FOLDER, help="the encoder's model folder")
+    parser.add_argument("--news-labels", type=Path, default=NEWS_LABELS, help="labelled news sentences (offsets)")
+    parser.add_argument(
+        "--news-text", type=Path, default=None, help="PolNeAR train texts (default: DATA/../polnear/train/text)"
+    )
     parser.add_argument("--cache", type=Path, default=None, help="folder to cache sentence vectors in")
     args = parser.parse_args()
     print(f"seed {SEED}, {FOLDS} folds, sparse C {SPARSE_C}, head C grid {HEAD_C_GRID}", flush=True)
@@ -123,10 +149,25 @@ def main() -> int:
     print(f"out-of-fold sparse model: AP {average_precision_score(labels, sparse_oof):.3f}", flush=True)
     _, held = holdout_split(labels)  # the sentences the encoder was not tuned on
     held_sentences = [sentences[row] for row in held]
-    features = head_features(embed(held_sentences, args.cache, "train-holdout", args.encoder), sparse_oof[held])
-    labels = labels[held]
-    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(held_sentences, labels))
-    print(f"head fitted on {len(held)} held-out train sentences", flush=True)
+    debate_features = head_features(embed(held_sentences, args.cache, "train-holdout", args.encoder), sparse_oof[held])
+    # The shipped sparse model never saw the news sentences: its own scores are out of sample.
+    sparse = load_model(SPARSE_PATH)
+    news_text = args.news_text or args.data.parent / "polnear" / "train" / "text"
+    news_sentences, news_labels, news_articles = load_news(args.news_labels, news_text)
+    news_features = head_features(
+        embed(news_sentences, args.cache, "news", args.encoder), np.array([sparse.score(s) for s in news_sentences])
+    )
+    features = np.vstack([debate_features, news_features])
+    is_news = np.concatenate([np.zeros(len(held), dtype=bool), np.ones(len(news_labels), dtype=bool)])
+    labels = np.concatenate([labels[held], news_labels])
+    groups = [f"debate-{row}" for row in held] + [f"news-{article}" for article in news_articles]
+    splitter = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED)
+    folds = list(splitter.split(features, labels, groups))
+    print(
+        f"head fitted on {len(held)} held-out debate sentences and {len(news_labels)} news sentences "
+        f"of {len(set(news_articles))} articles",
+        flush=True,
+    )
 
     results = []
     for regularisation in HEAD_C_GRID:
@@ -145,10 +186,14 @@ def main() -> int:
     threshold, cv_f1 = best_threshold(calibrated, labels)
     print(f"chosen C={regularisation}; Platt a={scale:.4f} b={shift:.4f}; "
           f"threshold {threshold:.3f} (cross-validated F1 {cv_f1:.4f}, AP {cv_ap:.4f})", flush=True)
+    for name, rows in (("debates", ~is_news), ("news", is_news)):
+        flagged = calibrated[rows] >= threshold
+        print(f"  cross-validated on {name}: F1 {f1_score(labels[rows], flagged):.4f}, "
+              f"AP {average_precision_score(labels[rows], calibrated[rows]):.4f}, "
+              f"{flagged.mean():.1%} flagged ({labels[rows].mean():.1%} labelled claims)", flush=True)
 
     # Fitted on out-of-fold sparse scores: at run time the shipped sparse model meets sentences
     # it was not fitted on, and its in-sample scores of train are overconfident.
-    sparse = load_model(SPARSE_PATH)
     head = LogisticRegression(C=regularisation, max_iter=5000).fit(features, labels)
     weights = [round(float(w), 6) for w in head.coef_[0]]
     numbers = {
@@ -163,7 +208,8 @@ def main() -> int:
     payload = {
         "format": "claims-head-1",
         "trained_on": f"CheckThat! 2024 Task 1 English, train split: the {len(held)} sentences held out "
-        "from the encoder's fine-tuning (training/claims/finetune.py)",
+        f"from the encoder's fine-tuning (training/claims/finetune.py); {len(news_labels)} news sentences of "
+        "PolNeAR train articles labelled with the claims rubric (training/claims/news_labels.tsv)",
         "made_by": "training/claims/train.py",
         "seed": SEED,
         "regularisation": regularisation,
