@@ -64,6 +64,8 @@ SPARSE_C = 3.0  # as shipped (scripts/train_checkworthiness.py chose it by CV)
 HEAD_C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
 DEV_SPLITS = ("dev", "official_dev", "official_devtest")
 NEWS_LABELS = Path(__file__).resolve().parent / "news_labels.tsv"
+# Sentences of PolNeAR dev articles, labelled the same way: scored once at the end, never fitted on.
+NEWS_CHECK_LABELS = Path(__file__).resolve().parent / "news_check_labels.tsv"
 
 
 def load_news(labels_path: Path, text_dir: Path) -> tuple[list[str], np.ndarray, list[str]]:
@@ -236,6 +238,19 @@ def main() -> int:
                                        np.array([sparse.score(s) for s in dev_sentences]))
         print(f"{split}: F1 {f1_score(dev_labels, scores >= shipped.threshold):.3f} at the shipped threshold, "
               f"AP {average_precision_score(dev_labels, scores):.3f} (sentence level, no engine rules)")
+    check_text = args.data.parent / "polnear" / "dev" / "text"
+    if NEWS_CHECK_LABELS.exists() and check_text.is_dir():
+        check_sentences, check_labels, _ = load_news(NEWS_CHECK_LABELS, check_text)
+        scores = shipped.score_vectors(
+            embed(check_sentences, args.cache, "news-check", args.encoder),
+            np.array([sparse.score(s) for s in check_sentences]),
+        )
+        flagged = scores >= shipped.threshold
+        print(
+            f"news check ({len(check_labels)} sentences of PolNeAR dev articles): F1 "
+            f"{f1_score(check_labels, flagged):.3f}, AP {average_precision_score(check_labels, scores):.3f}, "
+            f"{flagged.mean():.1%} flagged ({check_labels.mean():.1%} labelled claims)"
+        )
     return 0
 
 

@@ -136,19 +136,23 @@ def test_a_text_past_the_encoders_sentence_limit_is_scored_in_fast_mode(monkeypa
     assert past_limit.claims == extract(text, mode="fast").claims
 
 
-def test_the_news_labels_are_offsets_into_train_articles_only() -> None:
-    """The rubric-labelled news set keeps no text (the shared data is never copied) and no dev or test article."""
+@pytest.mark.parametrize(
+    ("name", "split", "at_least"), [("news_labels", "train", 400), ("news_check_labels", "dev", 200)]
+)
+def test_the_news_labels_are_offsets_into_their_own_split_only(name, split, at_least) -> None:
+    """The rubric-labelled news sets keep no text (the shared data is never copied): the fitted one
+    points into PolNeAR train articles, the check set into dev ones, neither into test."""
     import csv
 
-    path = Path(__file__).resolve().parents[3] / "training" / "claims" / "news_labels.tsv"
+    path = Path(__file__).resolve().parents[3] / "training" / "claims" / f"{name}.tsv"
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
     assert list(rows[0]) == ["article", "start", "end", "label"]
-    assert len(rows) >= 400 and {row["label"] for row in rows} == {"0", "1"}
+    assert len(rows) >= at_least and {row["label"] for row in rows} == {"0", "1"}
     assert all(0 <= int(row["start"]) < int(row["end"]) for row in rows)
     spans = [(row["article"], int(row["start"])) for row in rows]
     assert len(spans) == len(set(spans)), "a sentence is labelled once"
     polnear = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "polnear"
-    if polnear.is_dir():  # where the shared data is here: every article is a train one
-        train = {name.stem for name in (polnear / "train" / "text").glob("*.txt")}
-        assert {row["article"] for row in rows} <= train
+    if polnear.is_dir():  # where the shared data is here: every article is one of its split's
+        articles = {file.stem for file in (polnear / split / "text").glob("*.txt")}
+        assert {row["article"] for row in rows} <= articles
