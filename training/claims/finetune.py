@@ -2,8 +2,9 @@
 
     ../train-venv/bin/python training/claims/finetune.py --data ../shared/datasets/checkworthiness --out /tmp/claims-ft
     ../train-venv/bin/python training/encoder/export.py --source /tmp/claims-ft \\
-        --out workers/extraction/models/claims_encoder --name minilm-l6-v2-claims-int8 \\
-        --note "all-MiniLM-L6-v2 fine-tuned on CheckThat! 2024 train (85%), dynamic int8"
+        --out workers/extraction/models/claims_encoder --name minilm-l6-v2-claims-int8 --per-channel \\
+        --note "all-MiniLM-L6-v2 fine-tuned on CheckThat! 2024 English train (85%, \\
+training/claims/finetune.py), dynamic int8, one scale per channel"
     ../train-venv/bin/python training/claims/train.py --data ../shared/datasets/checkworthiness
 
 The encoder is tuned on a stratified 85% of the CheckThat! 2024 English train split
@@ -12,8 +13,10 @@ claim head, its calibration and its threshold on sentences the encoder scores as
 new ones. Dev splits take no part. The model is MiniLM mean-pooled over real tokens with one
 logistic output, trained with AdamW (linear warm-up and decay) on length-bucketed shuffled batches
 and a positive-class weight of the square root of the class ratio. Only the encoder body is
-written (``config.json``, ``model.safetensors``, ``tokenizer.json``): the runtime pools and
-normalises its token vectors and the head is refitted on them. Fine-tuning on CPU threads is not
+written (``config.json``, ``model.safetensors``, ``tokenizer.json``), with ``finetune.json``
+(settings and the SHA-256 of the held-out rows, which ``export.py`` copies into the manifest and
+``train.py`` checks): the runtime pools and normalises its token vectors (up to 128 word pieces,
+where training saw 64) and the head is refitted on them. Fine-tuning on CPU threads is not
 bit-reproducible; a rerun lands within about 0.01 F1.
 """
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import math
 import shutil
@@ -50,6 +54,11 @@ def holdout_split(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.model_selection import train_test_split
 
     return train_test_split(np.arange(len(labels)), test_size=HOLDOUT_SHARE, stratify=labels, random_state=SEED)
+
+
+def holdout_digest(held: np.ndarray) -> str:
+    """SHA-256 of the held-out row numbers, recorded with the encoder and checked by train.py."""
+    return hashlib.sha256(",".join(str(int(row)) for row in sorted(held)).encode("ascii")).hexdigest()
 
 
 def base_model_folder() -> Path:
@@ -151,7 +160,7 @@ def main() -> int:
     sentences, labels = load_split(args.data, "train")
     if args.limit:
         sentences, labels = sentences[: args.limit], labels[: args.limit]
-    tuned_rows, _ = holdout_split(labels)
+    tuned_rows, held_rows = holdout_split(labels)
     source = base_model_folder()
     tokenizer = AutoTokenizer.from_pretrained(str(source))
     model = encoder_classifier(source)
@@ -166,6 +175,7 @@ def main() -> int:
             {
                 "made_by": "training/claims/finetune.py",
                 "trained_on": f"CheckThat! 2024 English train, {len(tuned_rows)} of {len(labels)} sentences",
+                "holdout_sha256": holdout_digest(held_rows),
                 **settings,
             },
             indent=1,

