@@ -92,6 +92,7 @@ def test_a_verdict_in_one_context_appears_in_the_other_within_a_second_without_p
     ritas.click("button[data-verdict=disputed]")
     expect(ritas.locator("#status-line")).to_have_text("Saved: disputed.")
     expect(sams.locator("#reviews")).to_contain_text("rita", timeout=1000)
+    expect(sams.locator("#status-line")).to_have_text(f"claim {claim.pk} was just changed by someone else.")
     assert not any("/events/" in path for path in sams_requests), sams_requests  # pushed, not polled
     assert f"/api/v1/claims/{claim.pk}/" in sams_requests  # only the item the event named is read
     assert ritas.js_errors == [] and sams.js_errors == []

@@ -1116,6 +1116,8 @@
     const named = new Map(); // item id -> kind, of the items the events name
     for (const event of events) if (event.item && event.item_kind) named.set(event.item, event.item_kind);
     if (!named.size) return;
+    // This reader's own save comes back as an event too, often before its answer is read.
+    const byOthers = new Set(events.filter((event) => event.item && event.actor !== config.user).map((e) => e.item));
     const answers = await Promise.all(Array.from(named, ([id, kind]) => api("GET", `${kind}s/${id}/`)));
     const items = new Map(state.items);
     for (const result of answers) {
@@ -1124,12 +1126,13 @@
         throw Object.assign(new Error(errorMessage(result)), { loggedOut: loggedOut(result) });
       }
     }
-    showItems(items, { threadsOf: named });
+    showItems(items, { threadsOf: named, byOthers });
   }
 
   /** Make ``items`` the page's and redraw what changed; the selected item's threads are read
-   * again when ``threadsOf`` names it (or always, after the whole article was read again). */
-  function showItems(items, { publishedChanged = false, threadsOf = null } = {}) {
+   * again when ``threadsOf`` names it (or always, after the whole article was read again). A change
+   * to it is told as someone else's unless ``byOthers`` (the items others changed) leaves it out. */
+  function showItems(items, { publishedChanged = false, threadsOf = null, byOthers = null } = {}) {
     const changed = signature(items) !== signature(state.items) || publishedChanged;
     const selected = state.selectedId && state.items.get(state.selectedId);
     const selectedNow = state.selectedId && items.get(state.selectedId);
@@ -1139,7 +1142,7 @@
     if (selectedNow) {
       if (!selected || selected.version !== selectedNow.version || publishedChanged) {
         renderItemFacts(selectedNow);
-        if (selected && selected.version !== selectedNow.version) {
+        if (selected && selected.version !== selectedNow.version && (!byOthers || byOthers.has(selectedNow.id))) {
           say(`${selectedNow.kind} ${selectedNow.id} was just changed by someone else.`, "", { background: true });
         }
       }
