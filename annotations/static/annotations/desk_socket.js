@@ -4,15 +4,22 @@
  * It follows the article from the page's last position: on every (re)connection it sends
  * {"type": "follow", "after": P}, so what happened while it was away arrives first, then each
  * change as it commits. Presence (the selected item, typing or not) is sent on change and
- * again after each reconnection. A close it can do nothing about (4401 logged out, 4403 not
- * allowed, 4404 no such article) stops it and is told to the page; any other one reconnects
+ * again after each reconnection. A close it can do nothing about (STOP_REASONS: 4401 logged out,
+ * 4403 not allowed, 4404 no such article, 4429 too many) stops it and is told to the page, with
+ * the reason in words; any other one reconnects
  * after 1, 2, 4 ... 30 s (with jitter, so a restarted server is not hit by every page at once).
  * While it is not open, the page polls the catch-up endpoint instead (review.js).
  */
 (function () {
   "use strict";
 
-  const FINAL_CODES = new Set([4401, 4403, 4404, 4429]);
+  // The server's close codes for good (annotations/live/auth.py), in words a reader can act on.
+  const STOP_REASONS = {
+    4401: "logged out",
+    4403: "not allowed from this address or role",
+    4404: "the article is gone",
+    4429: "too many open tabs or messages",
+  };
   const MAX_DELAY_MS = 30000;
   // A connection a proxy dropped without a word stays "open": a ping this often, answered
   // within the second figure, tells; none answered, the socket is closed and opened again.
@@ -22,7 +29,7 @@
   /**
    * Open the socket at ``url``. ``position()`` is the last position the page holds;
    * ``onEvents({events, next})``, ``onPresence(people)``, ``onOpen()``, ``onDown()`` (it closed
-   * and will retry) and ``onStopped(code)`` (it will not) are the page's.
+   * and will retry) and ``onStopped(code, reason)`` (it will not) are the page's.
    */
   function openDeskSocket({ url, position, onEvents, onPresence, onOpen, onDown, onStopped }) {
     let socket = null;
@@ -79,9 +86,9 @@
         stopPinging();
         socket = null;
         if (stopped) return;
-        if (FINAL_CODES.has(event.code)) {
+        if (event.code in STOP_REASONS) {
           stopped = true;
-          onStopped(event.code);
+          onStopped(event.code, STOP_REASONS[event.code]);
           return;
         }
         onDown();

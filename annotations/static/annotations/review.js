@@ -1218,14 +1218,6 @@
     });
   }
 
-  // Why the server ended the live connection for good (desk_socket.js stops on these codes).
-  const STOPPED_BECAUSE = {
-    4401: "logged out",
-    4403: "not allowed from this address or role",
-    4404: "the article is gone",
-    4429: "too many open tabs or messages",
-  };
-
   function openSocket() {
     if (!window.WebSocket || !window.FactcheckDeskSocket) return; // polling it is
     state.desk = window.FactcheckDeskSocket.openDeskSocket({
@@ -1243,9 +1235,9 @@
         }
       },
       onDown: () => setLiveState("down", `Reconnecting… changes are read every ${config.pollSeconds} s meanwhile`),
-      onStopped: (code) => {
+      onStopped: (code, reason) => {
         state.socketStopped = code;
-        setLiveState("down", `Not live (${STOPPED_BECAUSE[code] || "the server ended it"}): changes are read every ${config.pollSeconds} s`);
+        setLiveState("down", `Not live (${reason}): changes are read every ${config.pollSeconds} s`);
         if (code === 4401) {
           showLoginAgain(state.selectedId);
           say("You are logged out. Log in again to see others' changes as they happen.", "error", { background: true, about: "session" });
