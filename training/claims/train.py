@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import hashlib
 import json
 import sys
@@ -61,9 +62,11 @@ from workers.extraction.claimhead import (  # noqa: E402
     CLAIMS_ENCODER_FOLDER,
     HEAD_PATH,
     ClaimHead,
+    ClaimModelUnavailable,
     load_head,
     weights_digest,
 )
+from workers.extraction.scoring import load_encoder_scorer  # noqa: E402
 
 SEED = 0
 FOLDS = 5
@@ -96,7 +99,13 @@ def load_news(labels_path: Path, text_dir: Path) -> tuple[list[str], np.ndarray,
     sentences = []
     for row in rows:
         if row["article"] not in texts:
-            texts[row["article"]] = (text_dir / f"{row['article']}.txt").read_text(encoding="utf-8")
+            path = text_dir / f"{row['article']}.txt"
+            if not path.is_file():
+                raise SystemExit(
+                    f"{labels_path}: its article {path} is missing "
+                    "(point --news-text or --news-check-text at the PolNeAR texts of the right split)"
+                )
+            texts[row["article"]] = path.read_text(encoding="utf-8")
         sentence = texts[row["article"]][int(row["start"]) : int(row["end"])]
         if not sentence.strip():
             raise SystemExit(f"{labels_path}: no text at {row['article']} {row['start']}-{row['end']}")
@@ -104,9 +113,15 @@ def load_news(labels_path: Path, text_dir: Path) -> tuple[list[str], np.ndarray,
     return sentences, np.array([int(row["label"]) for row in rows]), [row["article"] for row in rows]
 
 
+@functools.cache
+def encoder_of(folder: Path):
+    """The encoder of ``folder``, checked and loaded once for the whole run (two threads)."""
+    return load_encoder(folder, threads=2)
+
+
 def embed(sentences: list[str], cache: Path | None, tag: str, folder: Path = CLAIMS_ENCODER_FOLDER) -> np.ndarray:
-    """Encoder vectors of ``sentences`` (cached under ``cache`` by split and encoder version)."""
-    encoder = load_encoder(folder, threads=2)
+    """Encoder vectors of ``sentences`` (cached under ``cache`` by split, encoder version and text)."""
+    encoder = encoder_of(folder)
     texts_digest = hashlib.sha256("\n".join(sentences).encode("utf-8")).hexdigest()[:12]
     path = cache / f"{tag}-{encoder.version}-{len(sentences)}-{texts_digest}.npy" if cache else None
     if path is not None and path.exists():
@@ -155,13 +170,21 @@ def head_features(vectors: np.ndarray, sparse_scores: np.ndarray) -> np.ndarray:
 
 def report(shipped: ClaimHead, sparse, args: argparse.Namespace) -> None:
     """Score a written head once on the dev splits and the held-out news check set (no choice rests on it)."""
+    try:  # the head must belong with this encoder and sparse model, as the engine insists
+        load_encoder_scorer(sparse, shipped, encoder_of(args.encoder))
+    except ClaimModelUnavailable as exc:
+        raise SystemExit(str(exc)) from exc
+
+    def scores_of(sentences: list[str], tag: str) -> np.ndarray:
+        return shipped.score_vectors(
+            embed(sentences, args.cache, tag, args.encoder), np.array([sparse.score(s) for s in sentences])
+        )
+
     for split in DEV_SPLITS:
         if not (args.data / f"ct24_english_{split}.tsv").exists():
             continue
         dev_sentences, dev_labels = load_split(args.data, split)
-        scores = shipped.score_vectors(
-            embed(dev_sentences, args.cache, split, args.encoder), np.array([sparse.score(s) for s in dev_sentences])
-        )
+        scores = scores_of(dev_sentences, split)
         print(
             f"{split}: F1 {f1_score(dev_labels, scores >= shipped.threshold):.3f} at the shipped threshold, "
             f"AP {average_precision_score(dev_labels, scores):.3f} (sentence level, no engine rules)"
@@ -171,10 +194,7 @@ def report(shipped: ClaimHead, sparse, args: argparse.Namespace) -> None:
         print(f"news check skipped: {args.news_check_labels} or {check_text} is missing")
         return
     check_sentences, check_labels, _ = load_news(args.news_check_labels, check_text)
-    scores = shipped.score_vectors(
-        embed(check_sentences, args.cache, "news-check", args.encoder),
-        np.array([sparse.score(s) for s in check_sentences]),
-    )
+    scores = scores_of(check_sentences, "news-check")
     flagged = scores >= shipped.threshold
     print(
         f"news check ({len(check_labels)} sentences of PolNeAR dev articles): F1 "
@@ -267,7 +287,7 @@ def main() -> int:
         "platt_shift": round(shift, 6),
         "threshold": round(threshold, 4),
     }
-    encoder = load_encoder(args.encoder)
+    encoder = encoder_of(args.encoder)
     payload = {
         "format": "claims-head-1",
         "trained_on": f"CheckThat! 2024 Task 1 English, train split: the {len(held)} sentences held out "
