@@ -136,17 +136,22 @@ def test_a_text_past_the_encoders_sentence_limit_is_scored_in_fast_mode(monkeypa
     assert past_limit.claims == extract(text, mode="fast").claims
 
 
+def _label_rows(name: str) -> list[dict[str, str]]:
+    """The rows of a news label file beside training/claims/train.py (comment lines skipped)."""
+    import csv
+
+    path = Path(__file__).resolve().parents[3] / "training" / "claims" / name
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
+
+
 @pytest.mark.parametrize(
     ("name", "split", "at_least"), [("news_labels", "train", 400), ("news_check_labels", "dev", 200)]
 )
 def test_the_news_labels_are_offsets_into_their_own_split_only(name, split, at_least) -> None:
     """The rubric-labelled news sets keep no text (the shared data is never copied): the fitted one
     points into PolNeAR train articles, the check set into dev ones, neither into test."""
-    import csv
-
-    path = Path(__file__).resolve().parents[3] / "training" / "claims" / f"{name}.tsv"
-    with path.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
+    rows = _label_rows(f"{name}.tsv")
     assert list(rows[0]) == ["article", "start", "end", "label"]
     assert len(rows) >= at_least and {row["label"] for row in rows} == {"0", "1"}
     assert all(0 <= int(row["start"]) < int(row["end"]) for row in rows)
@@ -159,15 +164,7 @@ def test_the_news_labels_are_offsets_into_their_own_split_only(name, split, at_l
 
 
 def test_no_article_is_both_fitted_on_and_held_out() -> None:
-    import csv
-
-    folder = Path(__file__).resolve().parents[3] / "training" / "claims"
-
-    def articles(name: str) -> set[str]:
-        with (folder / name).open(encoding="utf-8") as handle:
-            lines = (line for line in handle if not line.startswith("#"))
-            return {row["article"] for row in csv.DictReader(lines, delimiter="\t")}
-
-    fitted, held_out = articles("news_labels.tsv"), articles("news_check_labels.tsv")
+    fitted = {row["article"] for row in _label_rows("news_labels.tsv")}
+    held_out = {row["article"] for row in _label_rows("news_check_labels.tsv")}
     assert len(fitted) >= 20 and len(held_out) >= 10
     assert not fitted & held_out
