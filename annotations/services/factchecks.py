@@ -143,30 +143,44 @@ def factchecks_store_embeddings(*, vectors: Iterable[tuple[int, bytes]], version
     """Store computed embeddings (``(factcheck_id, float32 bytes)``) of encoder ``version``.
 
     Idempotent: storing the same vector twice writes the same bytes. Returns how many rows changed.
+
+    Each stored vector writes a new version of its row, with new entries in the search indexes'
+    pending lists; they are merged right after, or the next searches would read them all (after
+    the vectors of 34,000 rows were stored, a candidate query took 41 ms instead of 13).
     """
     rows = [FactCheck(pk=pk, embedding=data, embedding_version=version) for pk, data in vectors]
     if not rows:
         return 0
     with transaction.atomic():
         FactCheck.objects.bulk_update(rows, ["embedding", "embedding_version"], batch_size=500)
+    factcheck_search_indexes_merge()
     return len(rows)
+
+
+def factcheck_search_indexes_merge() -> None:
+    """Merge the pending entries of the library's GIN search indexes into the indexes (PostgreSQL).
+
+    A GIN index takes new and changed rows into a pending list that every search reads through,
+    unordered, until vacuum merges it or it fills up: after a 100,000-row import it made one
+    candidate query take 10 ms more. A no-op elsewhere: SQLite's FTS5 has no such list.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for index in SEARCH_INDEXES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
 
 
 def factcheck_terms_refresh() -> int:
     """Keep the library's PostgreSQL search fast after it grew: merge the search indexes' pending
     entries, then count again, for every search word, the fact-checks that hold it (``ts_stat``
     over the stored search vectors) and replace the kept counts in one transaction, so a search
-    reads either the old counts or the new ones. Returns how many words.
-
-    GIN indexes take new rows into a pending list that every search reads through, unordered,
-    until it is merged (by vacuum, or when it fills): after a 100,000-row import it made one
-    candidate query take 10 ms more. A no-op elsewhere: SQLite's FTS5 keeps its own statistics.
+    reads either the old counts or the new ones. Returns how many words (``factcheck_search_indexes_merge``
+    says why the merge). A no-op elsewhere: SQLite's FTS5 keeps its own statistics.
     """
     if connection.vendor != "postgresql":
         return 0
-    with connection.cursor() as cursor:
-        for index in SEARCH_INDEXES:
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+    factcheck_search_indexes_merge()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("LOCK TABLE annotations_factcheckterm IN EXCLUSIVE MODE")  # two refreshes take turns
         cursor.execute("DELETE FROM annotations_factcheckterm")

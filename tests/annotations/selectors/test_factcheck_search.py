@@ -12,7 +12,13 @@ from django.db import connection
 from annotations.models import FactCheck, FactCheckTerm
 from annotations.selectors import factchecks as search
 from annotations.selectors.factchecks import SearchPlan, Term, factcheck_candidates, search_plan
-from annotations.services.factchecks import TERMS_TASK, factcheck_terms_refresh, factchecks_import_batch
+from annotations.services.factchecks import (
+    SEARCH_INDEXES,
+    TERMS_TASK,
+    factcheck_terms_refresh,
+    factchecks_import_batch,
+    factchecks_store_embeddings,
+)
 
 
 def terms(*counts: int) -> list[Term]:
@@ -133,3 +139,27 @@ def test_beat_counts_the_words_again_on_the_matching_queue(settings):
     assert entry["task"] == "workers.matching_tasks.refresh_factcheck_terms"
     assert entry["options"]["queue"] == settings.MATCHING_QUEUE
     assert counted == (2 if connection.vendor == "postgresql" else 0)
+
+
+def _pending_entries(index: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pending_tuples FROM pgstatginindex(%s::regclass)", [index])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_storing_vectors_leaves_no_pending_entries_for_searches_to_read_through():
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN pending lists are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")  # contrib, to read the index's metapage
+    rows = _library([f"Turnout was {n} percent in district {n}" for n in range(20)])
+    factcheck_terms_refresh()
+    assert _pending_entries("factcheck_search_idx") == 0
+
+    stored = factchecks_store_embeddings(vectors=[(row.pk, b"\0" * 16) for row in rows], version="enc-1")
+
+    assert stored == 20
+    # Without the merge each stored vector leaves its row's words pending in both indexes.
+    assert [_pending_entries(index) for index in SEARCH_INDEXES] == [0, 0]
+    assert len(factcheck_candidates(text="turnout district")) == 20
