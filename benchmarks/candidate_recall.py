@@ -109,7 +109,7 @@ def main() -> None:
 def ranked(tweets: dict[str, str], wanted: dict[str, set[int]]) -> dict[str, float]:
     """MAP@5 and recall@5 of the worker's whole step (candidates, then ``engine_ranker``)."""
     encoder = get_encoder()
-    rows = list(FactCheck.objects.exclude(embedding_version=encoder.version).only("id", "claim_text", "title"))
+    rows = list(FactCheck.objects.exclude(vector__version=encoder.version).only("id", "claim_text", "title"))
     for first in range(0, len(rows), 256):
         batch = rows[first : first + 256]
         texts = [search.factcheck_match_text(claim_text=row.claim_text, title=row.title) for row in batch]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from annotations.models import ClaimMatch, FactCheck, MatchJob
+from annotations.models import ClaimMatch, FactCheck, FactCheckVector, MatchJob
 from annotations.services.matching import match_job_create
 from factcheck.api.pagination import CappedCountPaginator
 
@@ -24,15 +24,15 @@ class FactCheckAdmin(admin.ModelAdmin):
     list_select_related = ["item", "article"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-    # The stored vector is bytes, of no use to read; the search vector is the database's own.
-    exclude = ["embedding"]
     actions = ["take_out"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        return [field.name for field in FactCheck._meta.fields if field.name != "embedding"]
+        return [field.name for field in FactCheck._meta.fields]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).defer("embedding", "evidence", "rationale")
+        # Whether it has a vector (bytes of no use to read) is one EXISTS, not a query per row.
+        embedded = Exists(FactCheckVector.objects.filter(factcheck=OuterRef("pk")))
+        return super().get_queryset(request).defer("evidence", "rationale").annotate(has_vector=embedded)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # ``manage.py import_factchecks``, or a verdict on the desk
@@ -65,7 +65,7 @@ class FactCheckAdmin(admin.ModelAdmin):
 
     @admin.display(description="Embedded", boolean=True)
     def embedded(self, factcheck: FactCheck) -> bool:
-        return bool(factcheck.embedding_version)
+        return bool(getattr(factcheck, "has_vector", False))
 
 
 @admin.register(ClaimMatch)
@@ -82,7 +82,7 @@ class ClaimMatchAdmin(admin.ModelAdmin):
         return [field.name for field in ClaimMatch._meta.fields]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).defer("factcheck__embedding")
+        return super().get_queryset(request).defer("factcheck__evidence", "factcheck__rationale")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

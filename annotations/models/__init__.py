@@ -15,7 +15,7 @@ the matching runs).
 
 from annotations.models.articles import Article, ArticleRevision
 from annotations.models.desk import DeskEvent
-from annotations.models.factchecks import ClaimMatch, FactCheck, FactCheckTerm, MatchJob
+from annotations.models.factchecks import ClaimMatch, FactCheck, FactCheckTerm, FactCheckVector, MatchJob
 from annotations.models.history import HistoryEvent
 from annotations.models.items import Claim, ClaimManager, Item, Quote, QuoteManager
 from annotations.models.jobs import ExtractionJob
@@ -34,6 +34,7 @@ __all__ = [
     "ExtractionJob",
     "FactCheck",
     "FactCheckTerm",
+    "FactCheckVector",
     "HistoryEvent",
     "Item",
     "MatchJob",

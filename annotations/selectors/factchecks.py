@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from annotations.models import ClaimMatch, FactCheck, Item, MatchJob
+from annotations.models import ClaimMatch, FactCheck, FactCheckVector, Item, MatchJob
 from annotations.selectors.reviews import Reader, status_shown_condition
 
 # How many candidates the database hands the reranker, and how many words of a query it searches.
@@ -100,7 +100,9 @@ def factcheck_candidates(
         )
         params.append(item_id)
     extra = "".join(f" AND {condition}" for condition in where)
-    columns = "f.id, f.claim_text, f.title, f.embedding, f.embedding_version"
+    # The stored vector, from its own table; the search itself never reads that table.
+    columns = "f.id, f.claim_text, f.title, v.data, v.version"
+    vectors = "LEFT JOIN annotations_factcheckvector v ON v.factcheck_id = f.id"
     if connection.vendor == "postgresql":
         terms, library = _weighted_terms(words)
         match, score, score_params = _pg_match_and_score(terms, library) if terms else ("", "", [])
@@ -110,7 +112,7 @@ def factcheck_candidates(
                 f"SELECT {columns}, best.lexical FROM ("  # noqa: S608 - fixed fragments only
                 f"SELECT f.id, {score} AS lexical FROM annotations_factcheck f "
                 f"WHERE f.search_vector @@ %s::tsquery{extra} ORDER BY lexical DESC, f.id LIMIT %s"
-                ") best JOIN annotations_factcheck f ON f.id = best.id ORDER BY best.lexical DESC, best.id"
+                f") best JOIN annotations_factcheck f ON f.id = best.id {vectors} ORDER BY best.lexical DESC, best.id"
             )
             rows = _fetch(sql, [*score_params, match, *params, limit])
         # The trigram search reads the posting list of every trigram of the claim: one word held
@@ -119,7 +121,8 @@ def factcheck_candidates(
         if len(rows) < limit and not too_common:
             trigram = (
                 f"SELECT {columns}, similarity(f.claim_text, %s) AS lexical "  # noqa: S608 - fixed fragments only
-                f"FROM annotations_factcheck f WHERE f.claim_text %% %s{extra} ORDER BY lexical DESC, f.id LIMIT %s"
+                f"FROM annotations_factcheck f {vectors} WHERE f.claim_text %% %s{extra} "
+                "ORDER BY lexical DESC, f.id LIMIT %s"
             )
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_limit(%s)", [TRIGRAM_THRESHOLD])
@@ -132,7 +135,7 @@ def factcheck_candidates(
         sql = (
             f"SELECT {columns}, -bm25(annotations_factcheck_fts) AS lexical "  # noqa: S608 - fixed fragments only
             "FROM annotations_factcheck_fts JOIN annotations_factcheck f ON f.id = annotations_factcheck_fts.rowid "
-            f"WHERE annotations_factcheck_fts MATCH %s{extra} ORDER BY lexical DESC, f.id LIMIT %s"
+            f"{vectors} WHERE annotations_factcheck_fts MATCH %s{extra} ORDER BY lexical DESC, f.id LIMIT %s"
         )
         return _as_candidates(_fetch(sql, [_fts5_query(words), *params, limit]))
     raise NotImplementedError(f"No fact-check search on {connection.vendor}: use PostgreSQL or SQLite.")
@@ -242,7 +245,9 @@ def _pg_match_and_score(terms: list[Term], library: float) -> tuple[str, str, li
         [quoted[term.lexeme] for term in plan.singles]
         + [f"({quoted[first.lexeme]} & {quoted[second.lexeme]})" for first, second in plan.pairs]
     )
-    score = " + ".join(["(CASE WHEN f.search_vector @@ %s::tsquery THEN %s ELSE 0 END)"] * len(plan.scored))
+    # float8, not numeric (what a bare literal becomes): the sum is computed for every row the
+    # search matches, and numeric arithmetic made it twice as costly.
+    score = " + ".join(["(CASE WHEN f.search_vector @@ %s::tsquery THEN %s::float8 ELSE 0 END)"] * len(plan.scored))
     params: list = []
     for term in plan.scored:
         params += [quoted[term.lexeme], term.weight]
@@ -345,9 +350,10 @@ def latest_match_job(*, revision_id: int) -> MatchJob | None:
 
 def factchecks_to_embed(*, version: str, batch: int) -> QuerySet[FactCheck]:
     """Fact-checks without an embedding of encoder ``version``, oldest first, ``batch`` at most."""
-    return FactCheck.objects.exclude(embedding_version=version).only("id", "claim_text", "title").order_by("id")[
-        :batch
-    ]
+    current = FactCheckVector.objects.filter(factcheck=OuterRef("pk"), version=version)
+    return (
+        FactCheck.objects.filter(~Exists(current)).only("id", "claim_text", "title").order_by("id")[:batch]
+    )
 
 
 __all__ = [

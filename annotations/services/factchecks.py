@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from annotations.models import FactCheck, Item, Review
+from annotations.models import FactCheck, FactCheckVector, Item, Review
 from annotations.services import matching as matching_services
 from factcheck.celery import app
 
@@ -47,12 +47,9 @@ def factcheck_sync_from_item(item: Item) -> FactCheck | None:
     rationale, evidence = _rationale_and_evidence(item)
     article = item.revision.article
     before = FactCheck.objects.filter(item_id=item.pk).values_list("claim_text", "title").first()
-    # New words (a moved span, an edited text or title): the stored vector no longer says them.
-    stale_vector = {"embedding": None, "embedding_version": ""} if before != (item.text, article.title[:500]) else {}
     factcheck, _ = FactCheck.objects.update_or_create(
         item_id=item.pk,
         defaults={
-            **stale_vector,
             "source": FactCheck.Source.DESK,
             "article_id": article.pk,
             "claim_text": item.text,
@@ -66,6 +63,9 @@ def factcheck_sync_from_item(item: Item) -> FactCheck | None:
             "language": article.language,
         },
     )
+    if before is not None and before != (item.text, article.title[:500]):
+        # New words (a moved span, an edited text or title): the stored vector no longer says them.
+        FactCheckVector.objects.filter(factcheck=factcheck).delete()
     matching_services.match_job_create(factcheck_id=factcheck.pk)
     factchecks_embed_after_commit()
     return factcheck
@@ -140,47 +140,41 @@ def _after_commit_queue(task: str, args: list, what: str) -> None:
 
 
 def factchecks_store_embeddings(*, vectors: Iterable[tuple[int, bytes]], version: str) -> int:
-    """Store computed embeddings (``(factcheck_id, float32 bytes)``) of encoder ``version``.
+    """Store computed embeddings (``(factcheck_id, float32 bytes)``) of encoder ``version``, in
+    place of any the fact-checks had (``FactCheckVector`` says why they live apart).
 
-    Idempotent: storing the same vector twice writes the same bytes. Returns how many rows changed.
-
-    Each stored vector writes a new version of its row, with new entries in the search indexes'
-    pending lists; they are merged right after, or the next searches would read them all (after
-    the vectors of 34,000 rows were stored, a candidate query took 41 ms instead of 13).
+    Idempotent: storing the same vector twice writes the same bytes. A fact-check removed since
+    its text was read is skipped. Returns how many vectors were stored.
     """
-    rows = [FactCheck(pk=pk, embedding=data, embedding_version=version) for pk, data in vectors]
-    if not rows:
+    wanted = dict(vectors)
+    if not wanted:
         return 0
     with transaction.atomic():
-        FactCheck.objects.bulk_update(rows, ["embedding", "embedding_version"], batch_size=500)
-    factcheck_search_indexes_merge()
+        present = set(FactCheck.objects.filter(pk__in=list(wanted)).values_list("pk", flat=True))
+        rows = [
+            FactCheckVector(factcheck_id=pk, version=version, data=data) for pk, data in wanted.items() if pk in present
+        ]
+        FactCheckVector.objects.bulk_create(
+            rows, batch_size=500, update_conflicts=True, unique_fields=["factcheck"], update_fields=["version", "data"]
+        )
     return len(rows)
-
-
-def factcheck_search_indexes_merge() -> None:
-    """Merge the pending entries of the library's GIN search indexes into the indexes (PostgreSQL).
-
-    A GIN index takes new and changed rows into a pending list that every search reads through,
-    unordered, until vacuum merges it or it fills up: after a 100,000-row import it made one
-    candidate query take 10 ms more. A no-op elsewhere: SQLite's FTS5 has no such list.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for index in SEARCH_INDEXES:
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
 
 
 def factcheck_terms_refresh() -> int:
     """Keep the library's PostgreSQL search fast after it grew: merge the search indexes' pending
     entries, then count again, for every search word, the fact-checks that hold it (``ts_stat``
     over the stored search vectors) and replace the kept counts in one transaction, so a search
-    reads either the old counts or the new ones. Returns how many words (``factcheck_search_indexes_merge``
-    says why the merge). A no-op elsewhere: SQLite's FTS5 keeps its own statistics.
+    reads either the old counts or the new ones. Returns how many words.
+
+    GIN indexes take new rows into a pending list that every search reads through, unordered,
+    until it is merged (by vacuum, or when it fills): after a 100,000-row import it made one
+    candidate query take 10 ms more. A no-op elsewhere: SQLite's FTS5 keeps its own statistics.
     """
     if connection.vendor != "postgresql":
         return 0
-    factcheck_search_indexes_merge()
+    with connection.cursor() as cursor:
+        for index in SEARCH_INDEXES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("LOCK TABLE annotations_factcheckterm IN EXCLUSIVE MODE")  # two refreshes take turns
         cursor.execute("DELETE FROM annotations_factcheckterm")

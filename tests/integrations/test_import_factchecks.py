@@ -9,7 +9,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from annotations.models import FactCheck, MatchJob
+from annotations.models import FactCheck, FactCheckVector, MatchJob
 from tests.factories import UserFactory
 
 
@@ -64,7 +64,7 @@ def test_a_feed_imports_every_review_and_a_second_run_imports_nothing_new(tmp_pa
     assert (check.source, check.verdict, check.rating, check.rating_value, check.publisher, check.claimant) == (
         "imported", "disputed", "False", 1.0, "Checkers", "A. Politician"
     )
-    assert check.embedding is None  # embedded later by the background task, never at import
+    assert not FactCheckVector.objects.filter(factcheck=check).exists()  # embedded later, never at import
     assert MatchJob.objects.filter(factcheck=check).count() == 1
 
 

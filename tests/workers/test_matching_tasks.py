@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.models import ClaimMatch, FactCheck, MatchJob
+from annotations.models import ClaimMatch, FactCheck, FactCheckVector, MatchJob
 from annotations.services import matching
 from annotations.services.factchecks import factchecks_import_batch
 from tests.factories import article_with_revision
@@ -34,8 +34,9 @@ def test_embedding_then_matching_stores_the_earlier_check_with_the_matcher_versi
 
     encoder = get_encoder()
     assert embedded == 2
-    assert set(FactCheck.objects.values_list("embedding_version", flat=True)) == {encoder.version}
-    assert len(bytes(FactCheck.objects.get(pk=wanted.pk).embedding)) == 4 * encoder.dim
+    assert set(FactCheckVector.objects.values_list("version", flat=True)) == {encoder.version}
+    assert FactCheckVector.objects.count() == 2
+    assert len(bytes(FactCheckVector.objects.get(factcheck=wanted).data)) == 4 * encoder.dim
     job.refresh_from_db()
     assert job.status == "done" and job.last_error == ""
     best = ClaimMatch.objects.filter(item=claim).order_by("-score").first()
@@ -74,3 +75,4 @@ def test_the_ranker_takes_the_database_word_score_and_recomputes_it_only_when_on
     assert [pk for pk, _score in ranker(text, list(reversed(rows)))] == [2, 1]
     scores = dict(ranker(text, recomputed))
     assert scores[1] == scores[2]  # BM25 within the set: the same words score the same
+

@@ -141,6 +141,7 @@ def test_beat_counts_the_words_again_on_the_matching_queue(settings):
     assert counted == (2 if connection.vendor == "postgresql" else 0)
 
 
+
 def _pending_entries(index: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pending_tuples FROM pgstatginindex(%s::regclass)", [index])
@@ -148,7 +149,7 @@ def _pending_entries(index: str) -> int:
 
 
 @pytest.mark.django_db
-def test_storing_vectors_leaves_no_pending_entries_for_searches_to_read_through():
+def test_storing_vectors_leaves_the_searched_rows_and_their_indexes_as_they_were():
     if connection.vendor != "postgresql":
         pytest.skip("GIN pending lists are PostgreSQL's")
     with connection.cursor() as cursor:
@@ -158,8 +159,11 @@ def test_storing_vectors_leaves_no_pending_entries_for_searches_to_read_through(
     assert _pending_entries("factcheck_search_idx") == 0
 
     stored = factchecks_store_embeddings(vectors=[(row.pk, b"\0" * 16) for row in rows], version="enc-1")
+    again = factchecks_store_embeddings(vectors=[(rows[0].pk, b"\1" * 16), (-1, b"\0" * 16)], version="enc-2")
 
-    assert stored == 20
-    # Without the merge each stored vector leaves its row's words pending in both indexes.
+    assert (stored, again) == (20, 1)  # a fact-check gone since its text was read is skipped
+    # Vectors in the fact-check rows would leave each row's words pending in both indexes.
     assert [_pending_entries(index) for index in SEARCH_INDEXES] == [0, 0]
-    assert len(factcheck_candidates(text="turnout district")) == 20
+    found = factcheck_candidates(text="turnout district")
+    assert len(found) == 20
+    assert {(row.embedding, row.embedding_version) for row in found if row.id == rows[0].pk} == {(b"\1" * 16, "enc-2")}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.models import ClaimMatch, FactCheck, HistoryEvent, Item, MatchJob
+from annotations.models import ClaimMatch, FactCheck, FactCheckVector, HistoryEvent, Item, MatchJob
 from annotations.selectors.factchecks import factcheck_candidates, open_claim_candidates, search_words
 from annotations.services import matching
 from annotations.services.factchecks import factcheck_sync_from_item, factchecks_import_batch
@@ -135,7 +135,7 @@ def _checked(article, words: str) -> tuple[Item, FactCheck]:
     Item.objects.filter(pk=claim.pk).update(status="disputed")
     claim.refresh_from_db()
     factcheck = factcheck_sync_from_item(claim)
-    FactCheck.objects.filter(pk=factcheck.pk).update(embedding=b"\0" * 8, embedding_version="enc-1")
+    FactCheckVector.objects.create(factcheck=factcheck, version="enc-1", data=b"\0" * 8)
     return claim, factcheck
 
 
@@ -153,7 +153,7 @@ def test_a_moved_span_moves_the_desk_check_s_words_and_its_vector_is_computed_ag
 
     factcheck.refresh_from_db()
     assert factcheck.claim_text == "Unemployment fell to 4.1 percent in June"
-    assert (factcheck.embedding, factcheck.embedding_version) == (None, "")
+    assert not FactCheckVector.objects.filter(factcheck=factcheck).exists()
     assert MatchJob.objects.filter(factcheck=factcheck, status="queued").exists()
 
 
@@ -172,8 +172,9 @@ def test_new_text_carries_the_desk_check_s_new_words_with_the_item(article, publ
     factcheck.refresh_from_db()
     kept.refresh_from_db()
     assert factcheck.claim_text == "Unemployment fell to 4.2 percent in June."
-    assert factcheck.embedding_version == ""
-    assert (kept.claim_text, kept.embedding_version) == ("The sky is green today.", "enc-1")  # same words
+    assert not FactCheckVector.objects.filter(factcheck=factcheck).exists()
+    assert kept.claim_text == "The sky is green today."
+    assert FactCheckVector.objects.get(factcheck=kept).version == "enc-1"  # same words, same vector
 
 
 @pytest.mark.django_db
