@@ -76,3 +76,48 @@ def test_the_ranker_takes_the_database_word_score_and_recomputes_it_only_when_on
     scores = dict(ranker(text, recomputed))
     assert scores[1] == scores[2]  # BM25 within the set: the same words score the same
 
+
+def test_queries_embedded_ahead_on_the_embedding_thread_rank_exactly_as_those_embedded_inline(monkeypatch):
+    import threading
+
+    from annotations.selectors.factchecks import CandidateRow
+    from workers.matching import ranking
+
+    encoder = get_encoder()
+    queries = ["Unemployment fell to 4.1 percent in June", "Exports of cheese doubled in 2020"]
+    rows = [CandidateRow(id=n, text=text, lexical=float(n)) for n, text in enumerate([*queries, "Taxes rose"], 1)]
+    inline, _version = matching_tasks.engine_ranker(encoder)
+    expected = [inline(query, rows) for query in queries]
+    threads = set()
+    real = ranking.query_vector_of
+
+    def watched(query, encoder):
+        threads.add(threading.current_thread().name)
+        return real(query, encoder)
+
+    monkeypatch.setattr(matching_tasks, "query_vector_of", watched)
+    ahead, _version = matching_tasks.engine_ranker(encoder)
+    ahead.prepare(queries + queries[:1])  # a claim twice in a revision is embedded once
+
+    assert [ahead(query, rows) for query in queries] == expected
+    assert len(threads) == 1 and threads.pop().startswith("match-embed")
+
+
+@pytest.mark.django_db
+def test_a_revision_run_tells_the_ranker_its_claims_before_it_reads_their_candidates(claim, published_jobs):
+    _import("The unemployment rate dropped to 4.1% in June", "https://checks.example/1")
+    told: list = []
+
+    class Ranker:
+        def prepare(self, queries):
+            told.append(("prepare", list(queries)))
+
+        def __call__(self, query, rows):
+            told.append(("rank", query))
+            return [(row.id, 0.9) for row in rows]
+
+    job = matching.match_job_create(revision_id=claim.revision_id)
+    matching.match_job_start(job_id=job.pk)
+    matching.match_job_run(job_id=job.pk, ranker=Ranker(), matcher_version="test-1")
+
+    assert told == [("prepare", [claim.text]), ("rank", claim.text)]

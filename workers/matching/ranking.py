@@ -16,21 +16,28 @@ DEFAULT_LIMIT = 10
 
 
 def rank(
-    query: str, candidates: Sequence[Candidate], *, limit: int = DEFAULT_LIMIT, encoder: Encoder | None = None
+    query: str,
+    candidates: Sequence[Candidate],
+    *,
+    limit: int = DEFAULT_LIMIT,
+    encoder: Encoder | None = None,
+    query_vector: np.ndarray | None = None,
 ) -> list[Match]:
     """The best ``limit`` candidates for ``query``, best first, each with a 0..1 score.
 
     A candidate's stored ``embedding`` is used when given (it must come from the same
     ``Encoder.version``); otherwise its ``text`` is embedded now. When any candidate has no
     ``lexical`` score, BM25 is computed within the candidate set for all of them, so one scale
-    is used throughout. ``encoder`` defaults to ``get_encoder()``; ``EncoderUnavailable`` is
-    raised, not hidden, when its files are missing.
+    is used throughout. ``query_vector`` is the query's own vector when the caller computed it
+    already (``query_vector_of``, same encoder). ``encoder`` defaults to ``get_encoder()``;
+    ``EncoderUnavailable`` is raised, not hidden, when its files are missing.
     """
     if not candidates or limit <= 0:
         return []
     encoder = encoder or get_encoder()
     prepared_query = prepare_text(query)
-    query_vector = encoder.embed([prepared_query])[0]
+    if query_vector is None:
+        query_vector = query_vector_of(query, encoder)
     cosine = candidate_vectors(candidates, encoder) @ query_vector
     if any(candidate.lexical is None for candidate in candidates):
         documents = [index_terms(prepare_text(candidate.text)) for candidate in candidates]
@@ -39,6 +46,11 @@ def rank(
         lexical = np.asarray([candidate.lexical for candidate in candidates], dtype=np.float64)
     scores = fused_scores(cosine, lexical)
     return [Match(id=id_, score=score) for id_, score in best_first([c.id for c in candidates], scores, limit)]
+
+
+def query_vector_of(query: str, encoder: Encoder) -> np.ndarray:
+    """The vector ``rank`` compares the candidates with, for ``query``."""
+    return encoder.embed([prepare_text(query)])[0]
 
 
 def candidate_vectors(candidates: Sequence[Candidate], encoder: Encoder) -> np.ndarray:
