@@ -60,8 +60,9 @@ def extract_article(self, job_id: int) -> None:
             )
             revision = extraction_job_attach_page(job_id=job_id, page=document_from_html(page.body, url=page.url))
         else:
-            revision = ArticleRevision.objects.get(pk=job.revision_id)
-        result = extraction.extract(revision.body, **_engine_options())
+            revision = ArticleRevision.objects.select_related("article").get(pk=job.revision_id)
+        # The title tells the engine which first line is the headline (never a claim of its own).
+        result = extraction.extract(revision.body, headline=revision.article.title, **_engine_options())
         extraction_job_complete(job_id=job_id, extraction=result)
     except TRANSIENT_ERRORS as exc:
         error = f"{type(exc).__name__}: {exc}"

@@ -56,6 +56,24 @@ def test_task_extracts_and_stores_anchored_items_and_marks_done(db):
 
 
 @pytest.mark.django_db
+def test_the_article_s_title_at_the_top_of_its_body_is_the_headline_not_a_claim(db):
+    headline = "Unemployment fell to 4.1 percent in June, the lowest level since 2019"
+    body = f"{headline}\n\n{BODY}"
+    titled = article_with_revision(body=body, title=headline)
+    other = article_with_revision(body=body, title="Jobs report")
+
+    for article in (titled, other):
+        tasks.extract_article.apply(args=[article.current_job_id])
+
+    def claims_at_top(article) -> int:
+        return Item.objects.filter(revision=article.current_revision, kind="claim", start=0).count()
+
+    assert claims_at_top(other) == 1  # the same line under another title is scored as a sentence
+    assert claims_at_top(titled) == 0
+    assert Item.objects.filter(revision=titled.current_revision, kind="claim").count() >= 1  # the body's
+
+
+@pytest.mark.django_db
 def test_running_the_same_job_twice_duplicates_nothing(db):
     article = article_with_revision(body=BODY)
     tasks.extract_article.apply(args=[article.current_job_id])

@@ -1,9 +1,11 @@
 """JSON-lines front end of the engine: ``python -m workers.extraction.cli [--threshold X]``.
 
-Reads ``{"id", "text"}`` (or ``{"id", "html"}``) per line on stdin and writes ``{"id", "claims":
-[...], "quotes": [...], "version": ...}`` per line on stdout, offsets into the given text (for
-``html``, into the page's main text, which is returned as ``"text"``). ``manage.py extract --jsonl``
-and the scoring scripts speak the same format, so the engine can be scored without Django.
+Reads ``{"id", "text"}`` (or ``{"id", "html"}``), with an optional ``"title"``, per line on stdin
+and writes ``{"id", "claims": [...], "quotes": [...], "version": ...}`` per line on stdout, offsets
+into the given text (for ``html``, into the page's main text, which is returned as ``"text"``; its
+title is the page's unless given). A first line that is the title is the headline: never a claim.
+``manage.py extract --jsonl`` and the scoring scripts speak the same format, so the engine can be
+scored without Django.
 """
 
 from __future__ import annotations
@@ -45,11 +47,16 @@ def run_jsonl(
             isinstance(request.get("text"), str) or isinstance(request.get("html"), str)
         ):
             raise ValueError(f'line {line_number} must be a JSON object with a string "text" or "html"')
+        title = request.get("title")
+        if title is not None and not isinstance(title, str):
+            raise ValueError(f'line {line_number}: "title" must be a string')
         record = {"id": request.get("id")}
         text = request.get("text")
         if text is None:
-            text = record["text"] = document_from_html(request["html"]).text
-        record.update(extraction_to_json(extract(text, **options)))
+            page = document_from_html(request["html"])
+            text = record["text"] = page.text
+            title = title if title is not None else page.title
+        record.update(extraction_to_json(extract(text, headline=title or "", **options)))
         out_stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         written += 1
     out_stream.flush()

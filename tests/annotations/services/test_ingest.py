@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.services.ingest import _headline_and_byline, article_ingest
+from annotations.services.ingest import article_ingest
+from workers.extraction.headline import headline_and_byline
 
 LEDE = (
     "The president signed the spending bill on Friday after weeks of talks, ending the threat of a "
@@ -25,7 +26,7 @@ LEDE = (
     ],
 )
 def test_a_first_line_that_reads_as_a_headline_is_taken_even_ending_in_a_full_stop(headline: str) -> None:
-    assert _headline_and_byline(f"{headline}\n\n{LEDE}") == (headline, "")
+    assert headline_and_byline(f"{headline}\n\n{LEDE}") == (headline, "")
 
 
 @pytest.mark.parametrize(
@@ -41,18 +42,18 @@ def test_a_first_line_that_reads_as_a_headline_is_taken_even_ending_in_a_full_st
     ],
 )
 def test_a_first_line_that_reads_as_body_text_is_not_a_headline(first_line: str) -> None:
-    assert _headline_and_byline(f"{first_line}\n\n{LEDE}")[0] == ""
+    assert headline_and_byline(f"{first_line}\n\n{LEDE}")[0] == ""
 
 
 def test_a_text_of_one_paragraph_has_no_headline() -> None:
-    assert _headline_and_byline("Obama signs the bill.")[0] == ""
+    assert headline_and_byline("Obama signs the bill.")[0] == ""
 
 
 def test_the_byline_is_found_under_a_headline_and_is_never_the_headline() -> None:
-    assert _headline_and_byline(f"Obama signs the bill.\n\nBy Jane Doe\n\n{LEDE}") == (
+    assert headline_and_byline(f"Obama signs the bill.\n\nBy Jane Doe\n\n{LEDE}") == (
         "Obama signs the bill.", "Jane Doe",
     )
-    assert _headline_and_byline(f"By Jane Doe\n\n{LEDE}") == ("", "Jane Doe")
+    assert headline_and_byline(f"By Jane Doe\n\n{LEDE}") == ("", "Jane Doe")
 
 
 @pytest.mark.django_db

@@ -81,3 +81,38 @@ def test_a_source_line_is_never_a_claim_but_a_sentence_naming_a_source_can_be() 
     assert "Source: President of Ukraine" not in texts
     assert any("330 missiles" in claim for claim in texts)
     assert any("12 drones" in claim for claim in texts)  # a full sentence, ending in a full stop
+
+
+HEADLINED = """Unemployment in Germany rose by 12 percent in 2023
+Unemployment in Germany rose by 12 percent in 2023, according to the Federal Employment Agency.
+Unemployment in Germany rose by 12 percent in 2023
+"""
+
+
+def test_the_title_s_line_at_the_top_is_the_headline_and_never_a_claim() -> None:
+    title = "Unemployment in  Germany rose by 12 percent in 2023 "  # spacing as a form may send it
+    with_title = [claim.start for claim in extract(HEADLINED, claim_threshold=0.0, headline=title).claims]
+    without = [claim.start for claim in extract(HEADLINED, claim_threshold=0.0).claims]
+    other_title = [claim.start for claim in extract(HEADLINED, claim_threshold=0.0, headline="Jobs").claims]
+
+    second, last = HEADLINED.index("\n") + 1, HEADLINED.rindex("Unemployment")
+    assert without == other_title == [0, second, last]
+    assert with_title == [second, last]  # only the first line is the headline
+
+
+def test_a_title_given_as_json_leaves_the_headline_out_and_must_be_a_string() -> None:
+    import io
+
+    import pytest
+
+    from workers.extraction.cli import run_jsonl
+
+    lines = [json.dumps({"id": 1, "text": HEADLINED, "title": HEADLINED.split("\n")[0]}),
+             json.dumps({"id": 2, "text": HEADLINED})]
+    out = io.StringIO()
+    run_jsonl(io.StringIO("\n".join(lines)), out, claim_threshold=0.0)
+    starts = [[claim["start"] for claim in json.loads(line)["claims"]] for line in out.getvalue().splitlines()]
+
+    assert 0 not in starts[0] and 0 in starts[1]
+    with pytest.raises(ValueError, match='line 1: "title" must be a string'):
+        run_jsonl(io.StringIO(json.dumps({"text": HEADLINED, "title": 3})), io.StringIO())

@@ -1,6 +1,6 @@
 """``manage.py extract``: run the extraction engine on files or on JSON lines, without the database.
 
-- ``extract --jsonl`` reads ``{"id", "text"}`` or ``{"id", "html"}`` per line on stdin and
+- ``extract --jsonl`` reads ``{"id", "text"}`` or ``{"id", "html"}`` (``"title"`` optional) per line on stdin and
   writes ``{"id", "claims": [...], "quotes": [...]}`` per line on stdout, offsets into the given
   text (for ``html``, into the page's main text, which is returned as ``"text"``).
 - ``extract FILE...`` prints a readable table of each file's claims and quotes.
@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from workers.extraction import MODES, clean_text, extract
 from workers.extraction.cli import run_jsonl
+from workers.extraction.headline import headline_and_byline
 from workers.extraction.html import document_from_html
 
 
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--threshold", type=float, default=None, help="Lowest check-worthiness of a claim.")
         parser.add_argument("--mode", choices=MODES, default=None, help="Claims mode (default: CLAIMS_MODE setting).")
         parser.add_argument(
-            "--clean", action="store_true", help="Remove page junk from files first, as ingestion does."
+            "--clean", action="store_true",
+            help="Remove page junk from files first and take the headline as the title, as ingestion does.",
         )
 
     def handle(
@@ -57,12 +59,16 @@ class Command(BaseCommand):
             raw = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
+        headline = ""  # the title, as ingestion stores it: its line is never a claim
         if path.suffix.lower() in (".html", ".htm"):
-            text = clean_text(document_from_html(raw).text)
+            page = document_from_html(raw)
+            text, headline = clean_text(page.text), page.title
         else:
             text = raw.decode("utf-8", "replace")
-            text = clean_text(text) if clean else text
-        result = extract(text, **engine_options)
+            if clean:
+                text = clean_text(text)
+                headline = headline_and_byline(text)[0]
+        result = extract(text, headline=headline, **engine_options)
         write = self.stdout.write
         write(self.style.MIGRATE_HEADING(f"{path}  ({len(result.claims)} claims, {len(result.quotes)} quotes)"))
         write("  score  span          claim")
