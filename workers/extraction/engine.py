@@ -42,8 +42,8 @@ def extract(
 
     ``headline`` is the article's title: when the text's first line is that title, the line is
     the headline and none of its sentences is a claim (it frames the story; the body states its
-    facts). Labelled by hand against the claims rubric, all 36 headlines of the project's news
-    sentences are not claims (``training/claims``).
+    facts). Labelled by hand against the claims rubric, none of the 34 headlines among the
+    project's news sentences is a claim (``training/claims``, BENCHMARKS.md).
     """
     scorer = get_scorer(mode)
     names = NameIndex(text)
