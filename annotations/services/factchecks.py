@@ -150,7 +150,10 @@ def factchecks_store_embeddings(*, vectors: Iterable[tuple[int, bytes]], version
     if not wanted:
         return 0
     with transaction.atomic():
-        present = set(FactCheck.objects.filter(pk__in=list(wanted)).values_list("pk", flat=True))
+        # Locked, so that none is taken out of the library between this read and the insert.
+        present = set(
+            FactCheck.objects.select_for_update().filter(pk__in=list(wanted)).values_list("pk", flat=True)
+        )
         rows = [
             FactCheckVector(factcheck_id=pk, version=version, data=data) for pk, data in wanted.items() if pk in present
         ]
