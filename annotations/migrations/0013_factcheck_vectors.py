@@ -1,10 +1,28 @@
 """Fact-check vectors move to a table of their own (``FactCheckVector``): storing them no longer
 rewrites the fact-check rows the candidate search reads. Vectors already stored are kept."""
 
+import importlib
+
 import django.db.models.deletion
 from django.db import migrations, models
 
 BATCH = 1000
+_search = importlib.import_module("annotations.migrations.0009_factcheck_search")
+
+
+def sqlite_search_rebuilt(apps, schema_editor):
+    """SQLite: the fact-checks' FTS5 table and its triggers made again, and the index rebuilt.
+
+    Adding or removing a column may make SQLite's schema editor copy the table into a new one and
+    drop the old, and the triggers that keep the search index in step go with the old table. The
+    rows keep their ids, so the rebuilt index is the same index.
+    """
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    statements = _search._fts5_undo("annotations_factcheck")
+    statements += _search._fts5("annotations_factcheck", ["claim_text", "title"])
+    for statement in statements:
+        schema_editor.execute(statement)
 
 
 def move_vectors_out(apps, schema_editor):
@@ -48,6 +66,8 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunPython(move_vectors_out, move_vectors_back),
+        # Undone after the columns come back (operations are undone last first).
+        migrations.RunPython(migrations.RunPython.noop, sqlite_search_rebuilt),
         migrations.RemoveIndex(
             model_name='factcheck',
             name='factcheck_embedding_idx',
@@ -60,4 +80,5 @@ class Migration(migrations.Migration):
             model_name='factcheck',
             name='embedding_version',
         ),
+        migrations.RunPython(sqlite_search_rebuilt, migrations.RunPython.noop),
     ]

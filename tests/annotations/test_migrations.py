@@ -39,3 +39,11 @@ def test_stored_vectors_move_to_their_own_table_and_back():
         assert back == {embedded.pk: "enc-1", bare.pk: ""}
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    # The search still follows the table both ways (on SQLite a rebuilt table loses its triggers).
+    from annotations.models import FactCheck as Current
+    from annotations.selectors.factchecks import factcheck_candidates
+
+    later = Current.objects.create(source="imported", claim_text="Zebra numbers doubled", review_url="https://c.example/3")
+    assert [row.id for row in factcheck_candidates(text="zebra numbers")] == [later.pk]
+    Current.objects.filter(pk=embedded.pk).update(claim_text="Imports of zebras halved")
+    assert [row.id for row in factcheck_candidates(text="imports halved")] == [embedded.pk]
