@@ -9,6 +9,8 @@ and finds direct quotes with their speakers (``quotes``). No Django, no download
 
 from __future__ import annotations
 
+import re
+
 from workers.extraction.facets import claim_facets
 from workers.extraction.names import NameIndex
 from workers.extraction.quotes import extract_quotes
@@ -40,10 +42,11 @@ def extract(
     ``"fast"`` (default: ``$CLAIMS_MODE``, else ``"encoder"``; see ``scoring``); a text of more
     than ``ENCODER_MAX_SENTENCES`` candidate sentences is scored in the fast mode.
 
-    ``headline`` is the article's title: when the text's first line is that title, the line is
-    the headline and none of its sentences is a claim (it frames the story; the body states its
-    facts). Labelled by hand against the claims rubric, none of the 34 headlines among the
-    project's news sentences is a claim (``training/claims``, BENCHMARKS.md).
+    ``headline`` is the article's title: when the text's first line is that title, does not end
+    like a sentence and has text after it, the line is the headline and none of its sentences is
+    a claim (it frames the story; the body states its facts). Labelled by hand against the claims
+    rubric, none of the 34 headlines among the project's news sentences is a claim
+    (``training/claims``, BENCHMARKS.md).
     """
     scorer = get_scorer(mode)
     names = NameIndex(text)
@@ -71,14 +74,23 @@ def extract(
     return Extraction(claims=claims, quotes=quotes, version=scorer.version)
 
 
+# A line ending like a sentence: ". ! ? …", perhaps followed by a closing quote or bracket.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
 def _headline_end(text: str, headline: str) -> int:
-    """Where the headline line ends when the first line of ``text`` is ``headline``, else 0."""
+    """Where the headline line ends when the first line of ``text`` is ``headline``, else 0.
+
+    Only a line that does not end like a sentence, with more text after it: a title guessed from
+    pasted text can be a short lede (a text pasted without its headline), whose claim must stay.
+    """
     title = " ".join(headline.split())
-    if not title:
+    if not title or _SENTENCE_END.search(title):
         return 0
     start = len(text) - len(text.lstrip())
     end = text.find("\n", start)
-    end = len(text) if end < 0 else end
+    if end < 0 or not text[end:].strip():
+        return 0
     return end if " ".join(text[start:end].split()) == title else 0
 
 

@@ -100,6 +100,16 @@ def test_the_title_s_line_at_the_top_is_the_headline_and_never_a_claim() -> None
     assert with_title == [second, last]  # only the first line is the headline
 
 
+def test_a_title_that_ends_like_a_sentence_or_is_the_whole_text_is_still_scored() -> None:
+    # A title guessed from text pasted without its headline can be the lede: its claim stays.
+    lede = "Unemployment in Germany rose by 12 percent in 2023, the agency said on Monday."
+    pasted = f"{lede}\n\nEconomists had expected a smaller rise of 8 percent."
+    alone = "Unemployment in Germany rose by 12 percent in 2023"
+
+    assert 0 in [claim.start for claim in extract(pasted, claim_threshold=0.0, headline=lede).claims]
+    assert [claim.start for claim in extract(alone, claim_threshold=0.0, headline=alone).claims] == [0]
+
+
 def test_a_title_given_as_json_leaves_the_headline_out_and_must_be_a_string() -> None:
     import io
 
