@@ -6,9 +6,9 @@
 was fitted on them, so its figure there is in sample) and ``news_check_labels.tsv`` (12 PolNeAR
 *dev* articles, 204 sentences, never trained on) give, by offsets into each article's file, the
 sentences a newsroom reviewer would check (1) or not (0) under ``../shared/claims-rubric.md``.
-Each article is extracted whole, as the worker extracts a stored article: with the headline
-that ingestion finds for it (from the cleaned text) as the title (``workers.extraction.headline``), and once more without
-a title, so the two rows show what the headline rule changes. A labelled sentence is predicted
+Each article is extracted whole (the raw file, whose offsets the labels use), with the headline
+that ingestion finds in its cleaned text as the title (``workers.extraction.headline``), and once
+more without a title, so the two rows show what the headline rule changes. A labelled sentence is predicted
 a claim when the engine returns a claim with its exact offsets. Prints a table and, last, a JSON
 object. PolNeAR is not part of the project: without it this says so and exits 2.
 """
