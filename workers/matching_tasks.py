@@ -60,6 +60,13 @@ class EngineRanker:
             if query not in self._ahead:
                 self._ahead[query] = pool.submit(query_vector_of, query, self.encoder)
 
+    def close(self) -> None:
+        """Drop the vectors not yet computed (a run that failed or timed out must not leave them
+        queued ahead of the next run's on the process's one embedding thread)."""
+        for ahead in self._ahead.values():
+            ahead.cancel()
+        self._ahead.clear()
+
     def __call__(self, query: str, rows: list[CandidateRow]) -> list[tuple[int, float]]:
         # The database's word score (PostgreSQL: summed IDF of the words a row shares; SQLite:
         # FTS5's BM25) is the lexical signal, taken relative to the set's best as the fusion does.

@@ -38,7 +38,8 @@ MATCH_TASK = "workers.matching_tasks.run_match_job"
 _ERROR_MAX = 2000
 # A query and the database's candidates in; ``(candidate id, score in 0..1)``, best first, out.
 # A ranker may also have ``prepare(queries)``: a run tells it its queries before reading their
-# candidates, so it can start on them meanwhile (the engine's embeds them on a thread).
+# candidates, so it can start on them meanwhile (the engine's embeds them on a thread), and
+# ``close()``, called when the run has ranked them or failed.
 Ranker = Callable[[str, list[CandidateRow]], list[tuple[int, float]]]
 
 
@@ -187,13 +188,19 @@ def _match_revision(revision_id: int, *, ranker: Ranker, matcher_version: str) -
         .select_related("revision")
         .only("id", "text", "revision__article_id")
     )
-    prepare = getattr(ranker, "prepare", None)
+    prepare, close = getattr(ranker, "prepare", None), getattr(ranker, "close", None)
     if prepare is not None:
         prepare([claim.text for claim in claims])
     found_by_item = {}
-    for claim in claims:  # read and rank first; then one short transaction writes them all
-        rows = factcheck_candidates(text=claim.text, exclude_article_id=claim.revision.article_id, item_id=claim.pk)
-        found_by_item[claim.pk] = _kept(ranker(claim.text, rows)) if rows else []
+    try:
+        for claim in claims:  # read and rank first; then one short transaction writes them all
+            rows = factcheck_candidates(
+                text=claim.text, exclude_article_id=claim.revision.article_id, item_id=claim.pk
+            )
+            found_by_item[claim.pk] = _kept(ranker(claim.text, rows)) if rows else []
+    finally:
+        if close is not None:
+            close()
     claim_matches_replace_many(found_by_item=found_by_item, matcher_version=matcher_version)
     return sum(len(found) for found in found_by_item.values())
 

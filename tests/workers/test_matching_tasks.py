@@ -88,23 +88,52 @@ def test_queries_embedded_ahead_on_the_embedding_thread_rank_exactly_as_those_em
     rows = [CandidateRow(id=n, text=text, lexical=float(n)) for n, text in enumerate([*queries, "Taxes rose"], 1)]
     inline, _version = matching_tasks.engine_ranker(encoder)
     expected = [inline(query, rows) for query in queries]
-    threads = set()
+    threads = []
     real = ranking.query_vector_of
 
     def watched(query, encoder):
-        threads.add(threading.current_thread().name)
+        threads.append(threading.current_thread().name)
         return real(query, encoder)
+
+    def not_inline(query, encoder):
+        raise AssertionError(f"{query!r} was embedded inline, not ahead")
 
     monkeypatch.setattr(matching_tasks, "query_vector_of", watched)
     ahead, _version = matching_tasks.engine_ranker(encoder)
-    ahead.prepare(queries + queries[:1])  # a claim twice in a revision is embedded once
+    ahead.prepare([*queries, queries[0]])  # a claim twice in a revision is embedded once
+    for future in list(ahead._ahead.values()):
+        future.result()
+    monkeypatch.setattr(ranking, "query_vector_of", not_inline)
 
     assert [ahead(query, rows) for query in queries] == expected
-    assert len(threads) == 1 and threads.pop().startswith("match-embed")
+    assert len(threads) == 2 and all(name.startswith("match-embed") for name in threads)
+
+
+def test_a_closed_ranker_drops_the_vectors_it_had_not_computed(monkeypatch):
+    import threading
+
+    encoder = get_encoder()
+    started, release = threading.Event(), threading.Event()
+    computed = []
+
+    def slow(query, encoder):
+        started.set()
+        release.wait(10)
+        computed.append(query)
+
+    monkeypatch.setattr(matching_tasks, "query_vector_of", slow)
+    ranker, _version = matching_tasks.engine_ranker(encoder)
+    ranker.prepare(["first", "second", "third"])
+    started.wait(10)
+    ranker.close()  # the run failed while "first" was being embedded
+    release.set()
+    matching_tasks._embedding_pool().submit(lambda: None).result(10)  # the thread is free again
+
+    assert computed == ["first"]
 
 
 @pytest.mark.django_db
-def test_a_revision_run_tells_the_ranker_its_claims_before_it_reads_their_candidates(claim, published_jobs):
+def test_a_revision_run_tells_the_ranker_its_claims_first_and_closes_it_after_even_on_failure(claim, published_jobs):
     _import("The unemployment rate dropped to 4.1% in June", "https://checks.example/1")
     told: list = []
 
@@ -114,10 +143,20 @@ def test_a_revision_run_tells_the_ranker_its_claims_before_it_reads_their_candid
 
         def __call__(self, query, rows):
             told.append(("rank", query))
+            if len(told) > 3:
+                raise RuntimeError("the ranker broke")
             return [(row.id, 0.9) for row in rows]
+
+        def close(self):
+            told.append(("close",))
 
     job = matching.match_job_create(revision_id=claim.revision_id)
     matching.match_job_start(job_id=job.pk)
     matching.match_job_run(job_id=job.pk, ranker=Ranker(), matcher_version="test-1")
+    assert told == [("prepare", [claim.text]), ("rank", claim.text), ("close",)]
 
-    assert told == [("prepare", [claim.text]), ("rank", claim.text)]
+    again = matching.match_job_create(revision_id=claim.revision_id)
+    matching.match_job_start(job_id=again.pk)
+    with pytest.raises(RuntimeError):
+        matching.match_job_run(job_id=again.pk, ranker=Ranker(), matcher_version="test-1")
+    assert told[3:] == [("prepare", [claim.text]), ("rank", claim.text), ("close",)]  # closed on failure too
