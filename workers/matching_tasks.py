@@ -169,6 +169,7 @@ def embed_factchecks(batch_size: int | None = None) -> int:
         stored += factchecks_store_embeddings(
             vectors=[(row.pk, vector_to_bytes(vector)) for row, vector in zip(rows, vectors, strict=True)],
             version=encoder.version,
+            texts={row.pk: text for row, text in zip(rows, texts, strict=True)},
         )
     embed_factchecks.apply_async(args=[batch_size], queue=settings.MATCHING_QUEUE)
     return stored

@@ -14,13 +14,14 @@ periodically (``factcheck_terms_refresh``), never row by row.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations.models import FactCheck, FactCheckVector, Item, Review
+from annotations.selectors.factchecks import factcheck_match_text
 from annotations.services import matching as matching_services
 from factcheck.celery import app
 
@@ -139,23 +140,33 @@ def _after_commit_queue(task: str, args: list, what: str) -> None:
     transaction.on_commit(publish, robust=True)
 
 
-def factchecks_store_embeddings(*, vectors: Iterable[tuple[int, bytes]], version: str) -> int:
+def factchecks_store_embeddings(
+    *, vectors: Iterable[tuple[int, bytes]], version: str, texts: Mapping[int, str] | None = None
+) -> int:
     """Store computed embeddings (``(factcheck_id, float32 bytes)``) of encoder ``version``, in
     place of any the fact-checks had (``FactCheckVector`` says why they live apart).
 
-    Idempotent: storing the same vector twice writes the same bytes. A fact-check removed since
-    its text was read is skipped. Returns how many vectors were stored.
+    ``texts`` gives, per fact-check, the text that was embedded (``factcheck_match_text``): a
+    fact-check whose words changed since (a desk edit, which also queued it again) is skipped,
+    so an old text's vector is never stored as the new one's. A fact-check removed since its text
+    was read is skipped too. Idempotent. Returns how many vectors were stored.
     """
     wanted = dict(vectors)
     if not wanted:
         return 0
     with transaction.atomic():
-        # Locked, so that none is taken out of the library between this read and the insert.
-        present = set(
-            FactCheck.objects.select_for_update().filter(pk__in=list(wanted)).values_list("pk", flat=True)
-        )
+        # Locked, so that none is changed or taken out of the library between this read and the insert.
+        current = {
+            pk: factcheck_match_text(claim_text=claim_text, title=title)
+            for pk, claim_text, title in FactCheck.objects.select_for_update()
+            .filter(pk__in=list(wanted))
+            .order_by("pk")
+            .values_list("pk", "claim_text", "title")
+        }
         rows = [
-            FactCheckVector(factcheck_id=pk, version=version, data=data) for pk, data in wanted.items() if pk in present
+            FactCheckVector(factcheck_id=pk, version=version, data=data)
+            for pk, data in wanted.items()
+            if pk in current and (texts is None or texts.get(pk) == current[pk])
         ]
         FactCheckVector.objects.bulk_create(
             rows, batch_size=500, update_conflicts=True, unique_fields=["factcheck"], update_fields=["version", "data"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from annotations.models import FactCheck, FactCheckTerm
+from annotations.models import FactCheck, FactCheckTerm, FactCheckVector
 from annotations.selectors import factchecks as search
 from annotations.selectors.factchecks import SearchPlan, Term, factcheck_candidates, search_plan
 from annotations.services.factchecks import (
@@ -167,3 +167,17 @@ def test_storing_vectors_leaves_the_searched_rows_and_their_indexes_as_they_were
     found = factcheck_candidates(text="turnout district")
     assert len(found) == 20
     assert {(row.embedding, row.embedding_version) for row in found if row.id == rows[0].pk} == {(b"\1" * 16, "enc-2")}
+
+
+@pytest.mark.django_db
+def test_a_vector_of_words_that_changed_since_they_were_read_is_not_stored():
+    first, second = _library(["Exports doubled", "Tariffs fell"])
+    embedded = {first.pk: "Exports doubled", second.pk: "Tariffs fell"}
+    FactCheck.objects.filter(pk=second.pk).update(claim_text="Tariffs fell by half")  # a desk edit meanwhile
+
+    stored = factchecks_store_embeddings(
+        vectors=[(first.pk, b"\0" * 16), (second.pk, b"\0" * 16)], version="enc-1", texts=embedded
+    )
+
+    assert stored == 1
+    assert list(FactCheckVector.objects.values_list("factcheck_id", flat=True)) == [first.pk]
