@@ -351,11 +351,11 @@ class FaultStack:
         options = {} if settings.CLAIM_SCORE_THRESHOLD is None else {"claim_threshold": settings.CLAIM_SCORE_THRESHOLD}
         expected = {}
         rows = self.query(
-            "SELECT j.id, r.body FROM annotations_extractionjob j JOIN annotations_articlerevision r"
-            " ON r.id = j.revision_id"
+            "SELECT j.id, r.body, a.title FROM annotations_extractionjob j JOIN annotations_articlerevision r"
+            " ON r.id = j.revision_id JOIN annotations_article a ON a.id = r.article_id"
         )
-        for job_id, body in rows:
-            result = extract(body, **options)
+        for job_id, body, title in rows:
+            result = extract(body, headline=title, **options)  # as the worker calls it
             expected[job_id] = {("claim", claim.start, claim.end) for claim in result.claims} | {
                 ("quote", quote.start, quote.end) for quote in result.quotes
             }
