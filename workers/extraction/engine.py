@@ -9,9 +9,8 @@ and finds direct quotes with their speakers (``quotes``). No Django, no download
 
 from __future__ import annotations
 
-import re
-
 from workers.extraction.facets import claim_facets
+from workers.extraction.headline import headline_end
 from workers.extraction.names import NameIndex
 from workers.extraction.quotes import extract_quotes
 from workers.extraction.scoring import RULES_VERSION, get_scorer
@@ -50,12 +49,12 @@ def extract(
     """
     scorer = get_scorer(mode)
     names = NameIndex(text)
-    headline_end = _headline_end(text, headline)
+    headline_line_end = headline_end(text, headline)
     candidates = [
         sentence
         for sentence in split_sentences(text)
         if not sentence.junk
-        and sentence.start >= headline_end
+        and sentence.start >= headline_line_end
         and len(text[sentence.start : sentence.end].split()) >= _MIN_CLAIM_WORDS
     ]
     if scorer.mode == "encoder" and len(candidates) > ENCODER_MAX_SENTENCES:
@@ -72,26 +71,6 @@ def extract(
             ))
     quotes = extract_quotes(text, names)
     return Extraction(claims=claims, quotes=quotes, version=scorer.version)
-
-
-# A line ending like a sentence: ". ! ? …", perhaps followed by a closing quote or bracket.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-
-
-def _headline_end(text: str, headline: str) -> int:
-    """Where the headline line ends when the first line of ``text`` is ``headline``, else 0.
-
-    Only a line that does not end like a sentence, with more text after it: a title guessed from
-    pasted text can be a short lede (a text pasted without its headline), whose claim must stay.
-    """
-    title = " ".join(headline.split())
-    if not title or _SENTENCE_END.search(title):
-        return 0
-    start = len(text) - len(text.lstrip())
-    end = text.find("\n", start)
-    if end < 0 or not text[end:].strip():
-        return 0
-    return end if " ".join(text[start:end].split()) == title else 0
 
 
 def __getattr__(name: str) -> str:

@@ -1,8 +1,9 @@
-"""The headline and byline of pasted text, guessed from its first lines.
+"""The headline of an article: guessed with the byline from pasted text's first lines, and found
+again at the top of a text given its title.
 
 Ingestion stores the guess as the article's title and byline; the engine takes the title back
-(``extract(text, headline=...)``) so that the headline, which frames the story and repeats the
-facts of its body, is never a claim of its own.
+(``extract(text, headline=...)``, which asks ``headline_end``) so that the headline, which
+frames the story and repeats the facts of its body, is never a claim of its own.
 """
 
 from __future__ import annotations
@@ -27,13 +28,20 @@ _BYLINE = re.compile(r"^By\s+(?P<name>[^.!?]{2,120})$")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}\s[—–-]{1,2}\s|\((?:AP|UPI|Reuters|AFP|CNN|dpa)\)")
 # '... the minister said.', '..., he told reporters.': attribution closes body sentences.
 _SPEECH_END = re.compile(r"\b(?:said|told\s[\w ]{1,30}|according\sto\s[^.!?]{1,60})[.!?][\"'”’]?$")
+# A line ending like a sentence: ". ! ? …", perhaps followed by closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def ends_like_sentence(line: str) -> bool:
+    """Whether ``line`` ends as a sentence does (a headline usually does not)."""
+    return bool(_SENTENCE_END.search(line))
 
 
 def looks_like_headline(line: str) -> bool:
     """Whether ``line`` (the first line of a text with more lines after it) reads as a headline."""
     if len(line) > _HEADLINE_MAX or line.endswith(":") or _BYLINE.match(line):
         return False  # ":" introduces what follows; "By ..." is the byline
-    if not line.endswith((".", "!", "?", "…")) and not re.search(r"[.!?][\"'”’)]$", line):
+    if not ends_like_sentence(line):
         return True  # no sentence end: a headline, as long as it is short
     if len(line.split()) > _HEADLINE_MAX_WORDS or len(split_sentences(line)) > _HEADLINE_MAX_SENTENCES:
         return False
@@ -57,3 +65,20 @@ def headline_and_byline(body: str) -> tuple[str, str]:
             byline = match.group("name").strip()
             break
     return title, byline
+
+
+def headline_end(text: str, title: str) -> int:
+    """Where the headline line ends when the first line of ``text`` is the article's ``title``
+    (spacing aside), else 0.
+
+    Only a line that does not end like a sentence, with more text after it: a title guessed from
+    pasted text can be a short lede (a text pasted without its headline), whose claim must stay.
+    """
+    title = " ".join(title.split())
+    if not title or ends_like_sentence(title):
+        return 0
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    if end < 0 or not text[end:].strip():
+        return 0
+    return end if " ".join(text[start:end].split()) == title else 0
