@@ -35,13 +35,12 @@ def rank(
     if not candidates or limit <= 0:
         return []
     encoder = encoder or get_encoder()
-    prepared_query = prepare_text(query)
     if query_vector is None:
         query_vector = query_vector_of(query, encoder)
     cosine = candidate_vectors(candidates, encoder) @ query_vector
     if any(candidate.lexical is None for candidate in candidates):
         documents = [index_terms(prepare_text(candidate.text)) for candidate in candidates]
-        lexical = Bm25Index(documents).scores(index_terms(prepared_query))
+        lexical = Bm25Index(documents).scores(index_terms(prepare_text(query)))
     else:
         lexical = np.asarray([candidate.lexical for candidate in candidates], dtype=np.float64)
     scores = fused_scores(cosine, lexical)
