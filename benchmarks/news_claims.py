@@ -25,17 +25,18 @@ from workers.extraction import MODES, clean_text, extract
 from workers.extraction.headline import headline_and_byline
 
 LABELS = Path(__file__).resolve().parents[1] / "training" / "claims"
+# The label files' reader lives beside them (appended: nothing of the project is shadowed).
+sys.path.append(str(LABELS))
+from labelfiles import label_rows  # noqa: E402
+
 SETS = (("news_labels.tsv", "train", "train labels (fitted on)"), ("news_check_labels.tsv", "dev", "held out"))
 
 
 def read_labels(path: Path) -> dict[str, list[tuple[int, int, int]]]:
-    """``{article: [(start, end, label), ...]}`` from a label file (comments and header skipped)."""
+    """``{article: [(start, end, label), ...]}`` from a label file."""
     rows: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#") or line.startswith("article\t"):
-            continue
-        article, start, end, label = line.split("\t")
-        rows[article].append((int(start), int(end), int(label)))
+    for article, start, end, label in label_rows(path):
+        rows[article].append((start, end, label))
     return rows
 
 

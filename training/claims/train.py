@@ -32,7 +32,6 @@ once at the end for information; they take no part in any choice.
 from __future__ import annotations
 
 import argparse
-import csv
 import functools
 import hashlib
 import json
@@ -53,6 +52,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "training" / "claims"))
 
 from finetune import holdout_digest, holdout_split, load_split  # noqa: E402
+from labelfiles import label_rows  # noqa: E402
 
 from workers.encoder import load_encoder  # noqa: E402
 from workers.encoder.manifest import MANIFEST_NAME  # noqa: E402
@@ -93,24 +93,23 @@ def check_holdout(encoder_folder: Path, held: np.ndarray) -> None:
 
 def load_news(labels_path: Path, text_dir: Path) -> tuple[list[str], np.ndarray, list[str]]:
     """The labelled news sentences (read from their articles), their labels and their articles."""
-    with open(labels_path, encoding="utf-8") as handle:
-        rows = list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
+    rows = label_rows(labels_path)
     texts: dict[str, str] = {}
     sentences = []
-    for row in rows:
-        if row["article"] not in texts:
-            path = text_dir / f"{row['article']}.txt"
+    for article, start, end, _label in rows:
+        if article not in texts:
+            path = text_dir / f"{article}.txt"
             if not path.is_file():
                 raise SystemExit(
                     f"{labels_path}: its article {path} is missing "
                     "(point --news-text or --news-check-text at the PolNeAR texts of the right split)"
                 )
-            texts[row["article"]] = path.read_text(encoding="utf-8")
-        sentence = texts[row["article"]][int(row["start"]) : int(row["end"])]
+            texts[article] = path.read_text(encoding="utf-8")
+        sentence = texts[article][start:end]
         if not sentence.strip():
-            raise SystemExit(f"{labels_path}: no text at {row['article']} {row['start']}-{row['end']}")
+            raise SystemExit(f"{labels_path}: no text at {article} {start}-{end}")
         sentences.append(sentence)
-    return sentences, np.array([int(row["label"]) for row in rows]), [row["article"] for row in rows]
+    return sentences, np.array([row[3] for row in rows]), [row[0] for row in rows]
 
 
 @functools.cache
