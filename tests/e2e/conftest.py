@@ -100,6 +100,16 @@ def new_page(browser, live_server):
         context.close()
 
 
+def item_settled(page) -> None:
+    """Wait until the selected item's panel has loaded what it fills in after a selection (its
+    reviews, comments, history and earlier checks): those push the panel's controls down, and a
+    click aimed while they move can land beside its target."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#panel[aria-busy]")).to_have_count(0)
+    expect(page.locator("#matches-box[aria-busy]")).to_have_count(0)
+
+
 def screenshot(page, name: str) -> None:
     """Save a PNG of the page when ``FACTCHECK_SCREENSHOT_DIR`` is set (how docs/screenshots are made)."""
     if SCREENSHOT_DIR:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Article, HistoryEvent, Item
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import item_settled, screenshot
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,6 +47,7 @@ def _open(page, article) -> None:
 def _pick(page, item: Item) -> None:
     page.locator(f"[data-item-start~='{item.pk}']").first.click()
     expect(page.locator("#item-title")).to_have_text(re.compile(rf"{item.pk}$"))
+    item_settled(page)
 
 
 def test_editor_decides_assigns_corrects_a_speaker_and_undoes_not_a_claim(new_page, desk):

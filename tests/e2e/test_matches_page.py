@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import ClaimMatch, FactCheck, Item, Review
+from tests.e2e.conftest import item_settled
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,6 +40,7 @@ def test_apply_this_verdict_fills_the_form_and_the_reviewer_submits_it(new_page,
     expect(page.locator("body[data-ready='1']")).to_be_attached()
     page.locator(f"[data-item-start~='{claim.pk}']").first.click()
     expect(page.locator("#item-title")).to_have_text(re.compile(rf"{claim.pk}$"))
+    item_settled(page)
     section = page.locator("#matches-box")
     expect(section).to_be_visible()
     expect(section.locator(".match-claim")).to_have_text("The unemployment rate dropped to 4.1% in June")
@@ -72,6 +74,7 @@ def test_not_the_same_claim_hides_it_for_good(new_page, matched_claim):
     page.goto(f"/review/articles/{article.pk}/")
     expect(page.locator("body[data-ready='1']")).to_be_attached()
     page.locator(f"[data-item-start~='{claim.pk}']").first.click()
+    item_settled(page)
     page.locator("#matches-box button.reject-match").click()
 
     expect(page.locator("#matches-box")).to_be_hidden()

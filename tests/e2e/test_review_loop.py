@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Review
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import item_settled, screenshot
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,6 +81,8 @@ def test_stay_after_verdict_setting_keeps_the_old_behaviour(new_page, settings):
     page = new_page(UserFactory(username="rita", role="reviewer"))
     _open(page, f"/review/articles/{article.pk}/")
     page.keyboard.press("j")
+    expect(page.locator("#item-title")).to_have_text(f"Claim {first.pk}")
+    item_settled(page)
     page.check("#stay-after-verdict")
     page.locator("#stay-after-verdict").blur()
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Item, Review
 from annotations.services.review import item_resolve
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import item_settled, screenshot
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,6 +51,7 @@ def _open(page, article) -> None:
 def _pick(page, item: Item) -> None:
     page.locator(f"[data-item-start~='{item.pk}']").first.click()
     expect(page.locator("#item-title")).to_have_text(re.compile(rf"{item.pk}$"))
+    item_settled(page)
 
 
 def test_reviewer_logs_in_disputes_a_claim_and_finds_it_kept_after_reload(new_page, article):

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Review
+from tests.e2e.conftest import item_settled
 from tests.factories import ItemFactory, UserFactory, article_with_revision
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,6 +33,7 @@ def _open(page, item) -> None:
     expect(page.locator("body[data-ready='1']")).to_be_attached()
     page.keyboard.press("j")
     expect(page.locator("#item-title")).to_have_text(f"Claim {item.pk}")
+    item_settled(page)
 
 
 def test_a_reviewer_reads_facets_in_words_and_saves_evidence_with_its_excerpt(new_page, item):

@@ -155,6 +155,7 @@
   async function load(item, writable) {
     shown = { item, writable };
     if (item.kind !== "claim" && item.kind !== "quote") return;
+    box.setAttribute("aria-busy", "true"); // cleared once shown, so what follows it stops moving
     try {
       const data = await api("GET", `/api/v1/${item.kind}s/${item.id}/matches/`);
       if (!shown || shown.item.id !== item.id) return; // the reviewer moved on while this loaded
@@ -163,6 +164,8 @@
       box.hidden = false;
       list.replaceChildren();
       stateLine.textContent = `Could not load earlier checks: ${error.message}`;
+    } finally {
+      if (shown && shown.item.id === item.id) box.removeAttribute("aria-busy");
     }
   }
 

@@ -661,15 +661,23 @@
 
   async function refreshThreads(item, { prefill = false } = {}) {
     const path = itemPath(item);
-    const [reviews, comments, history] = await Promise.all([
-      api("GET", path + "reviews/"),
-      api("GET", path + "comments/"),
-      api("GET", path + "history/?page_size=200"),
-    ]);
-    if (state.selectedId !== item.id) return; // the user moved on while these loaded
-    if (reviews.ok) renderReviews(reviews.data, prefill);
-    if (comments.ok) renderComments(comments.data);
-    if (history.ok) renderHistory(history.data.results);
+    // Busy while the item's reviews, comments and history load: what they fill in moves the
+    // panel's controls down, so a screen reader (and a test) waits for it to settle.
+    const panel = $("panel");
+    panel.setAttribute("aria-busy", "true");
+    try {
+      const [reviews, comments, history] = await Promise.all([
+        api("GET", path + "reviews/"),
+        api("GET", path + "comments/"),
+        api("GET", path + "history/?page_size=200"),
+      ]);
+      if (state.selectedId !== item.id) return; // the user moved on while these loaded
+      if (reviews.ok) renderReviews(reviews.data, prefill);
+      if (comments.ok) renderComments(comments.data);
+      if (history.ok) renderHistory(history.data.results);
+    } finally {
+      if (state.selectedId === item.id) panel.removeAttribute("aria-busy"); // else the newer load clears it
+    }
   }
 
   function renderReviews(data, prefill) {
