@@ -14,6 +14,7 @@ cache, shared by every web process when it points at Redis.
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -86,6 +87,9 @@ class FailedAuthenticationThrottle:
     Counted in fixed windows of the rate's period with the cache's atomic ``add`` and ``incr``,
     so web processes sharing a Redis cache share the count. The address is ``REMOTE_ADDR``;
     ``X-Forwarded-For`` is trusted only with ``API_NUM_PROXIES`` set (a client could forge it).
+
+    Desk sockets opened with a token count against the same address (``for_socket``): guessing
+    through the socket instead of the API buys no more tries.
     """
 
     scope = "auth_failure"
@@ -110,12 +114,28 @@ class FailedAuthenticationThrottle:
         key = f"throttle_{self.scope}_{self._client_address()}_{window}"
         return key, (window + 1) * self.duration - now
 
+    @classmethod
+    def for_socket(cls, scope: dict) -> FailedAuthenticationThrottle:
+        """The throttle of an ASGI connection: its peer's address, and its ``X-Forwarded-For``
+        header where ``API_NUM_PROXIES`` says to trust it, as a request's ``META`` has them."""
+        client = scope.get("client") or ("", 0)
+        meta = {"REMOTE_ADDR": client[0] or "unknown"}
+        for name, value in scope.get("headers", []):
+            if name == b"x-forwarded-for":
+                meta["HTTP_X_FORWARDED_FOR"] = value.decode("latin1")
+        return cls(SimpleNamespace(META=meta))
+
+    def over_limit(self) -> float | None:
+        """The seconds left in this window when this address failed too often in it, else None."""
+        if self.num_requests is None:
+            return None
+        key, remaining = self._window()
+        return remaining if (cache.get(key) or 0) >= self.num_requests else None
+
     def refuse_if_over_limit(self) -> None:
         """Raise ``Throttled`` (429, ``Retry-After``) when this address failed too often in this window."""
-        if self.num_requests is None:
-            return
-        key, remaining = self._window()
-        if (cache.get(key) or 0) >= self.num_requests:
+        remaining = self.over_limit()
+        if remaining is not None:
             raise Throttled(
                 wait=remaining,
                 detail=(

@@ -7,7 +7,10 @@ Two ways in, as on the API:
   needs an ``Origin`` header that is this site (the socket's own origin, or one listed in
   ``CSRF_TRUSTED_ORIGINS``): a page on another site cannot open one in the user's name.
 - **Token** (API clients): ``Authorization: Token <key>``, as the API takes it. No cookie is
-  involved, so no origin is asked for (a browser cannot set that header on a socket).
+  involved, so no origin is asked for (a browser cannot set that header on a socket). A wrong
+  token counts against the address in the API's failed-authentication counter
+  (``factcheck.security.FailedAuthenticationThrottle``); over its rate the socket is closed
+  4429 before any token is looked up.
 
 A socket is closed with 4401 when its session ends (logout, or an expired session at its next
 re-check) or its token is deleted, and 4403 when its user loses their desk role or is
@@ -30,12 +33,15 @@ from rest_framework.authtoken.models import Token
 
 from annotations.live.groups import RECHECK, REVOKED, send_to_groups, session_group, token_group, user_group
 from factcheck.roles import VIEWER, user_has_role
+from factcheck.security import FailedAuthenticationThrottle
 
 # Close codes the page and API clients act on (4000-4999 are the application's).
 NOT_AUTHENTICATED = 4401  # no login, the session ended or the token was revoked: log in again
 FORBIDDEN = 4403  # no desk role, or the origin is not this site's
 NOT_FOUND = 4404  # no such article
-TOO_MANY = 4429  # more sockets than DESK_PUSH_SOCKETS_PER_USER from one user on this process
+# More sockets than DESK_PUSH_SOCKETS_PER_USER from one user on this process, or too many failed
+# tokens from the socket's address (API_THROTTLE_RATES["auth_failure"], shared with the API).
+TOO_MANY = 4429
 
 
 @dataclass(frozen=True)
@@ -87,8 +93,16 @@ def socket_identity(scope: dict) -> SocketIdentity | int:
     authorization = _header(scope, b"authorization")
     if authorization is not None:
         keyword, _, key = authorization.partition(" ")
-        user = _token_user(key.strip()) if keyword.lower() == "token" and key.strip() else None
+        if keyword.lower() != "token" or not key.strip():
+            return NOT_AUTHENTICATED
+        # Failed tokens count against the address as on the API, in the same counter: over the
+        # rate, no token is looked up (a valid one neither) until the window ends.
+        failures = FailedAuthenticationThrottle.for_socket(scope)
+        if failures.over_limit() is not None:
+            return TOO_MANY
+        user = _token_user(key.strip())
         if user is None:
+            failures.record_failure()
             return NOT_AUTHENTICATED
         identity = SocketIdentity(user=user, token_key=key.strip())
     else:

@@ -47,7 +47,9 @@ def token_of(user) -> str:
     return Token.objects.get_or_create(user=user)[0].key
 
 
-async def open_socket(article_id, *, token=None, session=None, origin="http://localhost:8000", host="localhost:8000"):
+async def open_socket(
+    article_id, *, token=None, session=None, origin="http://localhost:8000", host="localhost:8000", client=None
+):
     headers = [(b"host", host.encode())]
     if token:
         headers.append((b"authorization", f"Token {token}".encode()))
@@ -56,6 +58,8 @@ async def open_socket(article_id, *, token=None, session=None, origin="http://lo
     if origin:
         headers.append((b"origin", origin.encode()))
     socket = WebsocketCommunicator(application, f"/ws/articles/{article_id}/", headers=headers)
+    if client:
+        socket.scope["client"] = (client, 50_000)  # the peer's address, as an ASGI server gives it
     connected, _ = await socket.connect()
     assert connected, "the socket should be accepted (refusals are told by a close code after it)"
     return socket
@@ -189,6 +193,36 @@ def test_a_wrong_token_is_closed_4401(article):
     async def scenario():
         socket = await open_socket(article.pk, token="0" * 40, origin=None)
         assert await close_code(socket) == 4401
+
+    run(scenario)
+
+
+@pytest.mark.attack(
+    "Desk socket",
+    "guess tokens from one address, by socket and API in turn",
+    "closed 4429 past the API's failed-authentication rate, a valid token too; the API refuses 429",
+)
+def test_failed_socket_tokens_count_with_the_apis_and_close_4429_past_the_rate(article, reviewer, settings):
+    from rest_framework.test import APIClient
+
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "auth_failure": "3/minute"}
+    token = token_of(reviewer)
+    guesser, other = "203.0.113.41", "198.51.100.41"
+    api = APIClient(REMOTE_ADDR=guesser)
+    api.credentials(HTTP_AUTHORIZATION="Token " + "1" * 40)
+
+    async def scenario():
+        for guess in ("2" * 40, "3" * 40):
+            socket = await open_socket(article.pk, token=guess, origin=None, client=guesser)
+            assert await close_code(socket) == 4401
+        assert (await off_loop(api.get, "/api/v1/articles/")).status_code == 401  # the third failure
+        # Past the rate: refused before any look-up, the right token included, as on the API.
+        socket = await open_socket(article.pk, token=token, origin=None, client=guesser)
+        assert await close_code(socket) == 4429
+        assert (await off_loop(api.get, "/api/v1/articles/")).status_code == 429
+        socket = await open_socket(article.pk, token=token, origin=None, client=other)  # another address
+        assert (await next_of(socket, "presence"))["people"] == [{"user": "reviewer", "item": None, "typing": False}]
+        await socket.disconnect()
 
     run(scenario)
 
