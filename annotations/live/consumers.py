@@ -13,7 +13,8 @@ What the page and the server say to each other (JSON text frames):
 - page -> server ``{"type": "ping"}`` -> ``{"type": "pong"}``; anything else -> ``{"type": "error",
   "message": ...}``, and the socket stays open.
 - close codes: 4401 log in again, 4403 not allowed, 4404 no such article, 4429 too many sockets
-  (or more than ``MAX_FRAMES_PER_SECOND`` frames in a second).
+  (or more than ``MAX_FRAMES_PER_SECOND`` frames in a second, or too many failed tokens from
+  the address).
 
 How it never leaves a page stale: the channel layer only rings a doorbell ("article N has
 events up to P", from the sequencer after commit), which this process's hub for the article
