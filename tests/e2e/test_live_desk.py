@@ -17,10 +17,10 @@ from playwright.sync_api import expect
 from annotations.models import ExtractionJob, Item
 from annotations.services.items import comment_add
 from annotations.services.review import review_submit
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import item_settled, screenshot
 from tests.e2e.test_review_page import BODY, SENTENCE_1, SENTENCE_2, _item, _pick, _reviewer
 from tests.e2e.test_review_polling import _record_requests
-from tests.factories import article_with_revision
+from tests.factories import UserFactory, article_with_revision
 from tests.support.asgi_server import AsgiLiveServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -121,6 +121,33 @@ def test_presence_shows_who_is_on_which_item_and_goes_when_their_page_closes(des
     ritas.close()
     expect(sams.locator("#presence")).to_have_text("")
     expect(sams.locator("#item-presence")).to_be_hidden()
+
+
+@pytest.mark.parametrize("writer", ["erin", "ed"])
+def test_a_new_revision_is_told_as_someone_elses_only_when_it_is(desk_page, article, writer):
+    claim = _item(article, SENTENCE_2, score=0.9)  # after the edit: found again, one character on
+    erin = UserFactory(username="erin", role="editor")
+    author = erin if writer == "erin" else UserFactory(username="ed", role="editor")
+    erins, authors = desk_page(erin), desk_page(author)  # Erin's second tab, or another editor's
+    _open_live(erins, article)
+    _pick(erins, claim)
+    item_settled(erins)
+    version = Item.objects.get(pk=claim.pk).version
+
+    _open_live(authors, article)
+    authors.click("#edit-article summary")
+    authors.fill("#edit-text", BODY.replace("4.1 percent", "4.10 percent"))
+    authors.click("#save-text")
+    expect(authors.locator("#desk-result")).to_contain_text("New revision saved.")
+
+    expect(erins.locator("#article-text")).to_contain_text("4.10 percent")  # pushed: the page read it all again
+    assert Item.objects.get(pk=claim.pk).version > version, "the selected item moved, so its version did"
+    told = erins.locator("#status-line")
+    if writer == "erin":
+        expect(told).not_to_contain_text("someone else")
+    else:
+        expect(told).to_have_text(f"claim {claim.pk} was just changed by someone else.")
+    assert erins.js_errors == [] and authors.js_errors == []
 
 
 def test_a_page_that_lost_its_server_for_10_s_shows_every_change_made_meanwhile(desk_page, asgi_server, article):

@@ -1110,13 +1110,19 @@
     Boolean(state.article && state.article.extraction && ["queued", "running"].includes(state.article.extraction.status));
 
   async function applyEvents(events) {
-    const wholeArticle = events.some(
-      (event) => WHOLE_ARTICLE_EVENTS.has(event.type) || (event.type === "job" && event.payload.status === "done"),
-    );
-    if (wholeArticle) {
+    const touchesAll = (event) =>
+      WHOLE_ARTICLE_EVENTS.has(event.type) || (event.type === "job" && event.payload.status === "done");
+    const byOthersOf = (list) => new Set(list.filter((e) => e.item && e.actor !== config.user).map((e) => e.item));
+    if (events.some(touchesAll)) {
       const wasPublished = Boolean(state.article && state.article.published);
       await loadArticle();
-      showItems(await loadItems(), { publishedChanged: wasPublished !== Boolean(state.article.published) });
+      // This reader's own revision, publication or settings change moves items too: only a
+      // change to the whole article by someone else (or a worker) is told as theirs.
+      const othersAll = events.some((event) => touchesAll(event) && event.actor !== config.user);
+      showItems(await loadItems(), {
+        publishedChanged: wasPublished !== Boolean(state.article.published),
+        byOthers: othersAll ? null : byOthersOf(events),
+      });
       return;
     }
     // A waiting job's age and the workers' state are read again each poll, as they change by the clock.
@@ -1125,7 +1131,7 @@
     for (const event of events) if (event.item && event.item_kind) named.set(event.item, event.item_kind);
     if (!named.size) return;
     // This reader's own save comes back as an event too, often before its answer is read.
-    const byOthers = new Set(events.filter((event) => event.item && event.actor !== config.user).map((e) => e.item));
+    const byOthers = byOthersOf(events);
     const answers = await Promise.all(Array.from(named, ([id, kind]) => api("GET", `${kind}s/${id}/`)));
     const items = new Map(state.items);
     for (const result of answers) {
