@@ -52,6 +52,15 @@ _ORGANISATION = re.compile(
 _NOT_ORGANISATION = frozenset(
     "I II III IV US UK EU OK TV AM PM CEO CFO COO CTO CIO MP MPS MEP MEPS VP GDP CPI VAT DNA HIV COVID PHD MBA".split()
 )
+# A job before "of" is a person's, not part of the organisation's name: "the CEO of Acme Corp" is
+# Acme Corp's CEO, and the organisation is "Acme Corp".
+_ROLE_OF = re.compile(
+    r"^(?:the\s+)?(?:(?:Chief|Deputy|Vice|Acting|Former|Executive|Senior)\s+)*"
+    r"(?:CEO|CFO|COO|CTO|CIO|VP|Head|Director|Chairman|Chairwoman|Chair|President|Secretary|Minister|"
+    r"Governor|Mayor|Spokesman|Spokeswoman|Spokesperson|Leader|Founder|Executive|Officer|Manager|Members?|"
+    r"Staff|Employees?|Workers?)\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 # Titles written short: a "name" ending in one ("Massachusetts Sen") is a title's first half.
 _TITLE_ABBREVIATIONS = frozenset(
     "sen rep gov gen lt col dr mr mrs ms prof pres sgt capt adm maj rev st hon amb supt insp".split()
@@ -83,7 +92,7 @@ _IN_PLACE = re.compile(r"\b(?:in|from|to|near|outside)\s+([A-Z][a-zà-ÿ]+(?:\s+
 _EITHER_CASE_PRONOUN = "|".join(f"[{pronoun[0].upper()}{pronoun[0]}]{pronoun[1:]}" for pronoun in THIRD_PERSON_PRONOUNS)
 _ATTRIBUTED_TO = re.compile(
     r"\b[Aa]ccording\s+to\s+(?P<a>(?:the\s+)?[\w’'\-. ]{2,60}?)(?=[,.;]|$)"
-    rf"|(?P<b>(?:the\s+)?(?:[A-Z][\w’'\-.]*\s+){{0,4}}[A-Z][\w’'\-.]*|{_EITHER_CASE_PRONOUN})\s+"
+    rf"|(?P<b>(?:the\s+)?(?:[A-Z][\w’'\-.]*\s+(?:of\s+(?:the\s+)?)?){{0,4}}[A-Z][\w’'\-.]*|{_EITHER_CASE_PRONOUN})\s+"
     r"(?:said|says|stated|told|claimed|announced|added|wrote|argued|insisted|warned)\b"
     r"|\b(?:said|says|stated|claimed|announced)\s+(?P<c>(?:the\s+)?(?:[A-Z][\w’'\-.]*\s*){1,4})(?=[,.;]|$)"
 )
@@ -96,6 +105,12 @@ def _unique(items: list[str]) -> list[str]:
         if cleaned and cleaned not in seen:
             seen[cleaned] = None
     return list(seen)
+
+
+def _organisation_name(match: str) -> str:
+    """The organisation a match names, without a person's job before "of" ("The New York Times"
+    keeps its "The": newspapers are named with it)."""
+    return _ROLE_OF.sub("", match.strip())
 
 
 def _is_person_name(name: str) -> bool:
@@ -114,7 +129,11 @@ def claim_facets(sentence: str, names: NameIndex | None = None, position: int = 
         [match.group() for match in _QUANTITY.finditer(sentence) if match.group().strip() not in date_text]
     )
     organisations = _unique(
-        [match.group() for match in _ORGANISATION.finditer(sentence) if match.group().upper() not in _NOT_ORGANISATION]
+        [
+            _organisation_name(match.group())
+            for match in _ORGANISATION.finditer(sentence)
+            if _organisation_name(match.group()).upper() not in _NOT_ORGANISATION
+        ]
     )
     places = _unique(
         [match.group() for match in _MULTIWORD_PLACE.finditer(sentence)]

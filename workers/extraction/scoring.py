@@ -32,7 +32,7 @@ from workers.extraction.claimhead import (
 )
 
 # Bump when segmentation, quote or facet rules change; the model part follows the model files.
-RULES_VERSION = 10
+RULES_VERSION = 11
 MODES = ("encoder", "fast")
 DEFAULT_MODE = "encoder"
 MODE_VARIABLE = "CLAIMS_MODE"

@@ -44,7 +44,7 @@ def test_encoder_mode_loads_offline_and_names_its_models(monkeypatch) -> None:
     scorer = get_scorer("encoder")
     encoder_sha = get_encoder(CLAIMS_ENCODER_FOLDER).manifest.model_sha256
     head = load_head()
-    assert scorer.version == f"rules-10+encoder-{encoder_sha[:8]}+head-{head.digest[:8]}"
+    assert scorer.version == f"rules-11+encoder-{encoder_sha[:8]}+head-{head.digest[:8]}"
     assert re.fullmatch(r"rules-\d+\+encoder-[0-9a-f]{8}\+head-[0-9a-f]{8}", extractor_version("encoder"))
     assert extractor_version("encoder") != extractor_version("fast")
     assert extract(TEXT, mode="encoder").version == scorer.version
@@ -64,7 +64,7 @@ def test_encoder_scores_are_deterministic_calibrated_and_in_range() -> None:
 def test_fast_mode_is_the_sparse_model_alone() -> None:
     sparse = load_model()
     result = extract(TEXT, mode="fast", claim_threshold=0.0)
-    assert result.version == f"rules-10+model-{sparse.digest[:12]}"
+    assert result.version == f"rules-11+model-{sparse.digest[:12]}"
     assert [claim.score for claim in result.claims] == [round(sparse.score(claim.text), 4) for claim in result.claims]
     default = {claim.text for claim in extract(TEXT, mode="fast").claims}
     assert default == {claim.text for claim in result.claims if claim.score >= sparse.threshold}
@@ -77,7 +77,7 @@ def test_version_changes_when_the_head_changes(tmp_path) -> None:
 
     changed = load_encoder_scorer(load_model(), load_head(_rewrite_head(tmp_path, nudge)))
     assert changed.version != get_scorer("encoder").version
-    assert changed.version.startswith("rules-10+encoder-")
+    assert changed.version.startswith("rules-11+encoder-")
 
 
 def test_corrupt_or_missing_head_is_a_clear_error(tmp_path) -> None:

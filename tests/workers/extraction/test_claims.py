@@ -69,6 +69,20 @@ def test_facets_leave_out_job_acronyms_and_half_titles() -> None:
     assert "12 percent" in facets["numbers"]
 
 
+def test_an_organisation_is_named_without_the_job_of_the_person_before_it() -> None:
+    text = (
+        "The CEO of Acme Corp said sales rose 12 percent in March 2024. "
+        "The Bank of England raised rates to 5.25 percent, the President of the European Central Bank said."
+    )
+
+    first, second = extract(text, claim_threshold=0.0).claims
+
+    assert first.facets["organisations"] == ["Acme Corp"]  # not "The CEO of Acme Corp"
+    assert first.facets["speaker"] == "The CEO of Acme Corp"  # the person, not the company
+    assert second.facets["organisations"] == ["The Bank of England", "European Central Bank"]  # "of" in a name stays
+    assert second.facets["speaker"] == "the President of the European Central Bank"
+
+
 def test_a_source_line_is_never_a_claim_but_a_sentence_naming_a_source_can_be() -> None:
     text = (
         "Russia launched over 330 missiles at Ukraine in June, the ministry said.\n\n"
