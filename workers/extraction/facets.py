@@ -65,6 +65,15 @@ _ROLE_OF = re.compile(
 _TITLE_ABBREVIATIONS = frozenset(
     "sen rep gov gen lt col dr mr mrs ms prof pres sgt capt adm maj rev st hon amb supt insp".split()
 )
+# The last word of a place, building, event or thing that a capitalised run names, not a person:
+# "Romare Bearden Park", "The Steve Harvey Morning Show". Common surnames (Hall, Hill, Field, Day,
+# Law, House) are left out of it; a run ending in one stays a person.
+_NAMED_THINGS = frozenset(
+    """park square plaza stadium arena airport station bridge river lake island islands mountain mountains
+    valley beach coast canyon museum hospital hotel tower building mall zoo show series magazine channel
+    guard league prize award awards cup games olympics summit conference forum festival treaty accord
+    agreement act bill plan program programme report survey index amendment energy street avenue road""".split()
+)
 # Countries, US states and large cities cover most places in news text; "in <Capitalised>" adds more.
 _KNOWN_PLACES = frozenset(
     """afghanistan albania algeria argentina armenia australia austria azerbaijan belarus belgium bolivia bosnia
@@ -87,7 +96,15 @@ _MULTIWORD_PLACE = re.compile(
     r"Sri\s+Lanka|Czech\s+Republic|Ivory\s+Coast)\b"
 )
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-zà-ÿ]+\b")
-_IN_PLACE = re.compile(r"\b(?:in|from|to|near|outside)\s+([A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?)(?=[\s,.;])")
+# Not cut from a longer run of capitals ("from Kevin McKinley" names no place "Kevin"), save that a
+# place's own last word may follow ("in Romare Bearden Park").
+_PLACE_WORDS = (
+    "Park|Square|Plaza|Stadium|Arena|Airport|Station|Bridge|River|Lake|Island|Valley|Beach|Bay|Hospital|Museum"
+)
+_IN_PLACE = re.compile(
+    r"\b(?:in|from|to|near|outside)\s+"
+    rf"([A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?(?:\s+(?:{_PLACE_WORDS}))?)(?=[\s,.;])(?!\s+[A-Z])"
+)
 # "[Hh]e|[Ss]he|[Tt]hey"
 _EITHER_CASE_PRONOUN = "|".join(f"[{pronoun[0].upper()}{pronoun[0]}]{pronoun[1:]}" for pronoun in THIRD_PERSON_PRONOUNS)
 _ATTRIBUTED_TO = re.compile(
@@ -113,12 +130,24 @@ def _organisation_name(match: str) -> str:
     return _ROLE_OF.sub("", match.strip())
 
 
-def _is_person_name(name: str) -> bool:
-    """Not a title's first half ("Massachusetts Sen") nor only places and titles ("Texas Gov")."""
+def _person_name(name: str) -> str | None:
+    """The person a run of capitalised words names, or None.
+
+    A possessive ends the person there ("Donald Trump’s" is Donald Trump) or, inside the run,
+    starts them after it ("the NFL Network’s Rich Eisen" is Rich Eisen; a lone word after it is
+    not taken). Never a title's first half ("Massachusetts Sen"), only places and titles ("Texas
+    Gov"), nor a place or thing named after someone ("Romare Bearden Park").
+    """
+    *_before, name = re.split(r"[’']s\s+", name)
+    if _before and len(name.split()) < 2:
+        return None
+    name = re.sub(r"[’']s?$", "", name)
     words = [word.strip(".").lower() for word in name.split()]
-    if not words or words[-1] in _TITLE_ABBREVIATIONS:
-        return False
-    return not all(word in _KNOWN_PLACES or word in _TITLE_ABBREVIATIONS for word in words)
+    if not words or words[-1] in _TITLE_ABBREVIATIONS or words[-1] in _NAMED_THINGS:
+        return None
+    if all(word in _KNOWN_PLACES or word in _TITLE_ABBREVIATIONS for word in words):
+        return None
+    return name
 
 
 def claim_facets(sentence: str, names: NameIndex | None = None, position: int = 0) -> dict[str, Any]:
@@ -142,11 +171,9 @@ def claim_facets(sentence: str, names: NameIndex | None = None, position: int = 
            if not any(match.group(1) in organisation for organisation in organisations)
            and not re.match(_MONTH + "$", match.group(1))]
     )
-    local_names = NameIndex(sentence)
     people = _unique([
-        name for name in local_names.mentions()
-        if name not in places and not any(name in organisation for organisation in organisations)
-        and _is_person_name(name)
+        name for name in (_person_name(mention) for mention in NameIndex(sentence).mentions())
+        if name and name not in places and not any(name in organisation for organisation in organisations)
     ])
     facets: dict[str, Any] = {
         "numbers": numbers, "dates": dates, "people": people, "places": places, "organisations": organisations,

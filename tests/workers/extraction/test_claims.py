@@ -83,6 +83,18 @@ def test_an_organisation_is_named_without_the_job_of_the_person_before_it() -> N
     assert second.facets["speaker"] == "the President of the European Central Bank"
 
 
+def test_people_facets_drop_possessives_and_things_named_after_people() -> None:
+    from workers.extraction.facets import claim_facets
+
+    facets = claim_facets("Maria Lopez’s office said the Affordable Care Act covered 20 million people in 2016.")
+    assert facets["people"] == ["Maria Lopez"]  # not "Maria Lopez’s"; the act is no one
+    facets = claim_facets("An email to Harbor Media’s Tom Reyes said 300 people marched to Grant Lee Park on Sunday.")
+    assert facets["people"] == ["Tom Reyes"]  # the person after the outlet's possessive
+    assert facets["places"] == ["Grant Lee Park"]  # a park, not a person, whole
+    facets = claim_facets("The advice, from Kevin McCall of Dayton, saved families 12 percent in 2023.")
+    assert "Kevin" not in facets.get("places", [])  # a first name cut from the run, not a place
+
+
 def test_a_source_line_is_never_a_claim_but_a_sentence_naming_a_source_can_be() -> None:
     text = (
         "Russia launched over 330 missiles at Ukraine in June, the ministry said.\n\n"
