@@ -89,8 +89,9 @@ def sweep_extraction_jobs() -> int:
 
 @shared_task(soft_time_limit=30, time_limit=60)
 def sweep_desk_events() -> int:
-    """Periodic (beat): number the desk events a crash between commit and sequencing left unnumbered."""
-    return desk_events_sequence()
+    """Periodic (beat): number the desk events a crash between commit and sequencing left unnumbered
+    (waiting for the sequencer's lock, where a writer's sequencer would leave them to its holder)."""
+    return desk_events_sequence(wait=True)
 
 
 def _engine_options() -> dict:

@@ -83,6 +83,48 @@ def test_concurrent_transactions_are_numbered_in_commit_order_not_id_order(artic
     assert positions_after(article, 1) == [(slow_ids[0], 2)]  # ... and is given the slow one next
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two sequencers at once: SQLite serialises them")
+def test_a_writer_leaves_its_rows_to_a_busy_sequencer_which_numbers_them_once_it_lets_go(article, monkeypatch):
+    from annotations.services import desk_events
+
+    holding = threading.Event()  # the other sequencer holds the lock ...
+    may_let_go = threading.Event()  # ... until the test lets it commit
+    number_batch = desk_events._number_batch
+    numbered_by_holder: list[int] = []
+
+    def number_batch_slowly(cursor, sql, *, wait):
+        rows = number_batch(cursor, sql, wait=wait)
+        if threading.current_thread().name == "holder" and not holding.is_set():
+            holding.set()
+            assert may_let_go.wait(10), "the test never let the holder commit"
+        return rows
+
+    monkeypatch.setattr(desk_events, "_number_batch", number_batch_slowly)
+
+    def holder():
+        try:
+            numbered_by_holder.append(desk_events_sequence())
+        finally:
+            connection.close()
+
+    first = desk_event_record(article_id=article.pk, kind=HistoryEvent.Action.SETTINGS)  # numbered at once: 1
+    DeskEvent.objects.create(article=article, kind=HistoryEvent.Action.PUBLISH)  # left for the holder (no commit hook)
+    thread = threading.Thread(target=holder, name="holder")
+    thread.start()
+    assert holding.wait(10), "the holder did not take the lock"
+
+    # This writer's sequencer finds the lock taken: it returns at once instead of waiting for it.
+    late = desk_event_record(article_id=article.pk, kind=HistoryEvent.Action.REOPEN)
+    assert DeskEvent.objects.get(pk=late.pk).position is None
+    may_let_go.set()
+    thread.join(10)
+
+    # The holder looked again after letting go and numbered the writer's row in a second round.
+    assert [pk for pk, _position in positions_after(article, 0)][0] == first.pk
+    assert positions_after(article, 2) == [(late.pk, 3)]
+    assert numbered_by_holder == [2]
+
+
 def test_a_crash_between_commit_and_sequencing_is_recovered_by_the_sweep(article, monkeypatch):
     claim = item_on(article, SENTENCE_1)
     author = UserFactory(username="alice", role="reviewer")
