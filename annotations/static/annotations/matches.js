@@ -19,6 +19,7 @@
   const stateLine = document.getElementById("matches-state");
   const VERDICTS = ["correct", "disputed", "unverified"];
   let shown = null; // {item, writable} of the item whose matches are listed
+  let loading = 0; // reads of earlier checks under way: the box is busy until none is
 
   async function api(method, path, body) {
     const response = await fetch(path, {
@@ -155,6 +156,7 @@
   async function load(item, writable) {
     shown = { item, writable };
     if (item.kind !== "claim" && item.kind !== "quote") return;
+    loading += 1;
     box.setAttribute("aria-busy", "true"); // cleared once shown, so what follows it stops moving
     try {
       const data = await api("GET", `/api/v1/${item.kind}s/${item.id}/matches/`);
@@ -165,7 +167,8 @@
       list.replaceChildren();
       stateLine.textContent = `Could not load earlier checks: ${error.message}`;
     } finally {
-      if (shown && shown.item.id === item.id) box.removeAttribute("aria-busy");
+      loading -= 1;
+      if (!loading) box.removeAttribute("aria-busy");
     }
   }
 

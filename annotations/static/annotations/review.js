@@ -36,6 +36,7 @@
     people: [], // others on this article now: [{user, item, typing}]
     socketStopped: null, // the close code that stopped the socket for good (4401: logged out), or null
     typingTimer: null,
+    threadLoads: 0, // reads of an item's reviews, comments and history under way (the panel is busy)
   };
   const STAY_KEY = "factcheck.stayAfterVerdict";
 
@@ -661,10 +662,12 @@
 
   async function refreshThreads(item, { prefill = false } = {}) {
     const path = itemPath(item);
-    // Busy while the item's reviews, comments and history load: what they fill in moves the
-    // panel's controls down, so a screen reader (and a test) waits for it to settle.
-    const panel = $("panel");
-    panel.setAttribute("aria-busy", "true");
+    // Busy while any item's reviews, comments and history load: what they fill in moves the
+    // panel's controls down, so a screen reader (and a test) waits for it to settle. Counted, so
+    // that neither an earlier read ending first nor one for an item left behind clears it early
+    // or leaves it set.
+    state.threadLoads += 1;
+    $("panel").setAttribute("aria-busy", "true");
     try {
       const [reviews, comments, history] = await Promise.all([
         api("GET", path + "reviews/"),
@@ -676,7 +679,8 @@
       if (comments.ok) renderComments(comments.data);
       if (history.ok) renderHistory(history.data.results);
     } finally {
-      if (state.selectedId === item.id) panel.removeAttribute("aria-busy"); // else the newer load clears it
+      state.threadLoads -= 1;
+      if (!state.threadLoads) $("panel").removeAttribute("aria-busy");
     }
   }
 
