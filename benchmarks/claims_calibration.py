@@ -29,9 +29,8 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks.news_claims import LABELS, read_labels
-from workers.extraction import MODES, clean_text, extract
-from workers.extraction.headline import headline_and_byline
+from benchmarks.news_claims import LABELS, article_and_title, read_labels
+from workers.extraction import MODES, extract
 
 CHECKWORTHINESS_SETS = (
     ("re-split dev", "ct24_english_dev.tsv"),
@@ -54,8 +53,7 @@ def news_scores(texts: Path, mode: str | None) -> list[tuple[float, int]]:
     """``(score, label)`` of each labelled news sentence, its article extracted whole."""
     pairs = []
     for article, rows in sorted(read_labels(LABELS / NEWS_SET[1]).items()):
-        raw = (texts / f"{article}.txt").read_text(encoding="utf-8")
-        title = headline_and_byline(clean_text(raw))[0]
+        raw, title = article_and_title(texts, article)
         claims = extract(raw, claim_threshold=0.0, mode=mode, headline=title).claims
         scored = {(claim.start, claim.end): claim.score for claim in claims}
         pairs += [(scored.get((start, end), 0.0), label) for start, end, label in rows]

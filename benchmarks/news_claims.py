@@ -52,14 +52,20 @@ def figures(pairs: list[tuple[int, int]]) -> dict[str, float]:
             "R": round(recall, 3), "F1": round(f1, 3), "flagged_share": round(flagged / len(pairs), 3)}
 
 
+def article_and_title(texts: Path, article: str) -> tuple[str, str]:
+    """A labelled article's raw text (the labels' offsets are into it) and the headline that
+    ingestion finds in its cleaned text, the title the engine is given."""
+    path = texts / f"{article}.txt"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: point the command at the PolNeAR folder")
+    raw = path.read_text(encoding="utf-8")
+    return raw, headline_and_byline(clean_text(raw))[0]
+
+
 def score_set(labels: dict[str, list[tuple[int, int, int]]], texts: Path, mode: str) -> dict[str, dict]:
     pairs: dict[str, list[tuple[int, int]]] = {"with the headline rule": [], "without a title": []}
     for article, rows in sorted(labels.items()):
-        path = texts / f"{article}.txt"
-        if not path.exists():
-            raise SystemExit(f"{path} is missing: point --polnear at the PolNeAR folder")
-        raw = path.read_text(encoding="utf-8")
-        title = headline_and_byline(clean_text(raw))[0]
+        raw, title = article_and_title(texts, article)
         for name, headline in (("with the headline rule", title), ("without a title", "")):
             claimed = {(claim.start, claim.end) for claim in extract(raw, mode=mode, headline=headline).claims}
             pairs[name] += [(label, int((start, end) in claimed)) for start, end, label in rows]
