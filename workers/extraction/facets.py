@@ -68,9 +68,12 @@ _TITLE_ABBREVIATIONS = frozenset(
 # The last word of a place, building, event or thing that a capitalised run names, not a person:
 # "Romare Bearden Park", "The Steve Harvey Morning Show". Common surnames (Hall, Hill, Field, Day,
 # Law, House) are left out of it; a run ending in one stays a person.
-_NAMED_THINGS = frozenset(
-    """park square plaza stadium arena airport station bridge river lake island islands mountain mountains
-    valley beach coast canyon museum hospital hotel tower building mall zoo show series magazine channel
+# The place nouns among them may also end a place after "in" ("in Romare Bearden Park").
+_PLACE_NOUNS = frozenset(
+    "park square plaza stadium arena airport station bridge river lake island valley beach hospital museum".split()
+)
+_NAMED_THINGS = _PLACE_NOUNS | frozenset(
+    """islands mountain mountains coast canyon hotel tower building mall zoo show series magazine channel
     guard league prize award awards cup games olympics summit conference forum festival treaty accord
     agreement act bill plan program programme report survey index amendment energy street avenue road""".split()
 )
@@ -98,9 +101,8 @@ _MULTIWORD_PLACE = re.compile(
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-zà-ÿ]+\b")
 # Not cut from a longer run of capitals ("from Kevin McKinley" names no place "Kevin"), save that a
 # place's own last word may follow ("in Romare Bearden Park").
-_PLACE_WORDS = (
-    "Park|Square|Plaza|Stadium|Arena|Airport|Station|Bridge|River|Lake|Island|Valley|Beach|Bay|Hospital|Museum"
-)
+# "Bay" ends places only: it is also a surname, so it does not stop a run from being a person.
+_PLACE_WORDS = "|".join(sorted(noun.capitalize() for noun in (*_PLACE_NOUNS, "bay")))
 _IN_PLACE = re.compile(
     r"\b(?:in|from|to|near|outside)\s+"
     rf"([A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?(?:\s+(?:{_PLACE_WORDS}))?)(?=[\s,.;])(?!\s+[A-Z])"
@@ -138,8 +140,8 @@ def _person_name(name: str) -> str | None:
     not taken). Never a title's first half ("Massachusetts Sen"), only places and titles ("Texas
     Gov"), nor a place or thing named after someone ("Romare Bearden Park").
     """
-    *_before, name = re.split(r"[’']s\s+", name)
-    if _before and len(name.split()) < 2:
+    *owners, name = re.split(r"[’']s\s+", name)
+    if owners and len(name.split()) < 2:
         return None
     name = re.sub(r"[’']s?$", "", name)
     words = [word.strip(".").lower() for word in name.split()]
@@ -159,9 +161,9 @@ def claim_facets(sentence: str, names: NameIndex | None = None, position: int = 
     )
     organisations = _unique(
         [
-            _organisation_name(match.group())
-            for match in _ORGANISATION.finditer(sentence)
-            if _organisation_name(match.group()).upper() not in _NOT_ORGANISATION
+            name
+            for name in (_organisation_name(match.group()) for match in _ORGANISATION.finditer(sentence))
+            if name.upper() not in _NOT_ORGANISATION
         ]
     )
     places = _unique(
