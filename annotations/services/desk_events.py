@@ -151,7 +151,8 @@ def desk_events_sequence(*, wait: bool = False) -> int:
     """
     sql = _SEQUENCE_SQL.format(table=connection.ops.quote_name(DeskEvent._meta.db_table))
     postgresql = connection.vendor == "postgresql"
-    wait = wait or connection.in_atomic_block
+    inside_transaction = connection.in_atomic_block
+    wait = wait or inside_transaction
     numbered = 0
     newest: dict[int, int] = {}  # article id -> its newest position numbered here
     for _round in range(_MAX_ROUNDS):
@@ -166,7 +167,7 @@ def desk_events_sequence(*, wait: bool = False) -> int:
             continue
         # The lock is let go: rows that writers left to this run while it held it are committed
         # and visible to this new statement.
-        if not postgresql or connection.in_atomic_block or not _unnumbered_left():
+        if not postgresql or inside_transaction or not _unnumbered_left():
             break
     if newest:
         # After the numbering committed (at once outside a transaction): a socket rung before
