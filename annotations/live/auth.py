@@ -44,6 +44,18 @@ NOT_FOUND = 4404  # no such article
 TOO_MANY = 4429
 
 
+class Refusal(int):
+    """A close code with the words that tell an API client why, sent as the close frame's reason
+    (4429 has more than one cause; at most 123 bytes)."""
+
+    reason: str
+
+    def __new__(cls, code: int, reason: str) -> Refusal:
+        refusal = super().__new__(cls, code)
+        refusal.reason = reason
+        return refusal
+
+
 @dataclass(frozen=True)
 class SocketIdentity:
     """The reader of one socket: their user, and the credential to re-check."""
@@ -98,8 +110,10 @@ def socket_identity(scope: dict) -> SocketIdentity | int:
         # Failed tokens count against the address as on the API, in the same counter: over the
         # rate, no token is looked up (a valid one neither) until the window ends.
         failures = FailedAuthenticationThrottle.for_socket(scope)
-        if failures.over_limit() is not None:
-            return TOO_MANY
+        remaining = failures.over_limit()
+        if remaining is not None:
+            seconds = max(1, int(remaining + 0.999))
+            return Refusal(TOO_MANY, f"Too many failed authentications from this address; try again in {seconds} s.")
         user = _token_user(key.strip())
         if user is None:
             failures.record_failure()

@@ -101,7 +101,7 @@ class ArticleDeskConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         identity = await database_sync_to_async(_admitted)(self.scope, self.article_id)
         if isinstance(identity, int):
-            await self.close(code=identity)
+            await self.close(code=identity, reason=getattr(identity, "reason", None))
             return
         if self.open_sockets[identity.user.pk] >= settings.DESK_PUSH_SOCKETS_PER_USER:
             await self.close(code=TOO_MANY)

@@ -76,14 +76,18 @@ async def next_of(socket, kind: str, timeout: float = WAIT) -> dict:
             return message
 
 
-async def close_code(socket, timeout: float = WAIT) -> int:
+async def close_message(socket, timeout: float = WAIT) -> dict:
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         left = deadline - asyncio.get_running_loop().time()
         assert left > 0, f"the socket was not closed within {timeout} s"
         output = await socket.receive_output(timeout=left)
         if output["type"] == "websocket.close":
-            return output.get("code")
+            return output
+
+
+async def close_code(socket, timeout: float = WAIT) -> int:
+    return (await close_message(socket, timeout)).get("code")
 
 
 async def follow(socket, after: int = 0) -> None:
@@ -218,7 +222,9 @@ def test_failed_socket_tokens_count_with_the_apis_and_close_4429_past_the_rate(a
         assert (await off_loop(api.get, "/api/v1/articles/")).status_code == 401  # the third failure
         # Past the rate: refused before any look-up, the right token included, as on the API.
         socket = await open_socket(article.pk, token=token, origin=None, client=guesser)
-        assert await close_code(socket) == 4429
+        closed = await close_message(socket)
+        assert closed["code"] == 4429
+        assert closed["reason"].startswith("Too many failed authentications from this address; try again in")
         assert (await off_loop(api.get, "/api/v1/articles/")).status_code == 429
         socket = await open_socket(article.pk, token=token, origin=None, client=other)  # another address
         assert (await next_of(socket, "presence"))["people"] == [{"user": "reviewer", "item": None, "typing": False}]
